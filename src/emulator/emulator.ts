@@ -311,11 +311,12 @@ function authorizationFor(
   return [{ action: `${def.iamPrefix ?? def.signingName}:${name}`, resource: '*' }];
 }
 
+/** AWS has the operation, the sandbox does not: a clear 400 naming both, never a server error. */
 function notImplemented(service: string, operation: string): AwsError {
   return new AwsError(
-    'NotImplemented',
-    `awslings: the ${service} operation ${operation} is not available in the sandbox yet. The operations it supports are listed at /_awslings/services.`,
-    501,
+    'UnsupportedOperation',
+    `awslings: the ${service} operation ${operation} is not available in the sandbox. The operations it supports are listed at /_awslings/services.`,
+    400,
   );
 }
 
@@ -325,13 +326,23 @@ function endpointOf(req: HttpRequest, fallback: string): string {
 }
 
 function unknownService(req: HttpRequest, requestId: string, auth: SigV4Auth | undefined): HttpResponse {
-  const which = auth ? `signed for the service "${auth.service}"` : `to ${req.method} ${req.rawPath}`;
+  if (!auth) {
+    // Unsigned, and nothing else says which service it is for: AWS's front door answers this way.
+    return {
+      status: 403,
+      headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': 'MissingAuthenticationTokenException' },
+      body: JSON.stringify({
+        __type: 'MissingAuthenticationTokenException',
+        message: `Request is missing Authentication Token (awslings: sign requests with SigV4, for example with the AWS SDK or CLI and AWS_ACCESS_KEY_ID=test; ${req.method} ${req.rawPath} names no service)`,
+      }),
+    };
+  }
   return {
     status: 400,
     headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': 'UnknownServiceException' },
     body: JSON.stringify({
       __type: 'UnknownServiceException',
-      message: `awslings: the sandbox does not emulate the service of this request (${which}). Supported services: ${catalog.map((e) => e.id).join(', ')}.`,
+      message: `awslings: the sandbox does not emulate the service "${auth.service}" this request is signed for. Supported services: ${catalog.map((e) => e.id).join(', ')}.`,
     }),
   };
 }

@@ -80,7 +80,11 @@ export class StateStore {
     return this.dir && join(this.dir, 'accounts', accountId, service, `${region}.json`);
   }
 
-  /** The state document of a service in an account and region, created by `init` on first use. */
+  /**
+   * The state document of a service in an account and region, created by `init` on first use.
+   * Whoever asks for a document may change it, so it counts as changed until the next flush;
+   * read-only requests never flush, and writing a document that did not change is harmless.
+   */
   doc<T>(service: string, accountId: string, region: string, init: () => T): T {
     const key = `${accountId}/${service}/${region}`;
     let entry = this.docs.get(key);
@@ -88,9 +92,10 @@ export class StateStore {
       const file = this.fileFor(service, accountId, region);
       let data: unknown;
       if (file && existsSync(file)) data = this.load(file);
-      entry = { key, file, data: data ?? init(), dirty: data === undefined };
+      entry = { key, file, data: data ?? init(), dirty: true };
       this.docs.set(key, entry);
     }
+    entry.dirty = true;
     return entry.data as T;
   }
 

@@ -23,7 +23,7 @@ export const GetSessionToken = operation<GetSessionTokenRequest, GetSessionToken
   authorize: () => [],
   async handler(input, ctx) {
     const p = ctx.principal;
-    if (p.type !== 'user' && p.type !== 'root') {
+    if ((p.type !== 'user' && p.type !== 'root') || (p.type === 'user' && p.session)) {
       throw new AwsError('AccessDenied', 'Cannot call GetSessionToken with session credentials', 403);
     }
     const duration = durationFor(p, input.DurationSeconds, 129600);
@@ -37,7 +37,7 @@ export const GetSessionToken = operation<GetSessionTokenRequest, GetSessionToken
 export const GetFederationToken = operation<GetFederationTokenRequest, GetFederationTokenResponse>({
   async handler(input, ctx) {
     const p = ctx.principal;
-    if (p.type !== 'user' && p.type !== 'root') {
+    if ((p.type !== 'user' && p.type !== 'root') || (p.type === 'user' && p.session)) {
       throw new AwsError('AccessDenied', 'Cannot call GetFederationToken with session credentials', 403);
     }
     const name = input.Name!;
