@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { HttpRequest, HttpResponse } from './core/http.js';
 import { AwsError, isAwsError } from './core/errors.js';
 import { StateStore } from './core/store.js';
+import { Outbox } from './core/outbox.js';
 import { requestId as newRequestId } from './core/ids.js';
 import { isReadonly, type AuthorizationRequest, type RequestContext, type ServiceDefinition } from './core/service.js';
 import { catalog } from './services/catalog.js';
@@ -69,6 +70,8 @@ export class Emulator {
   readonly store: StateStore;
   readonly clock: Clock;
   readonly decisions = new DecisionLog();
+  /** Mail and SMS the sandbox "sent" (SES, Cognito codes), for learners and checkers to read. */
+  readonly outbox = new Outbox();
   readonly events = new EventEmitter();
   /** The URL clients use (set by the server once it listens). */
   endpoint = 'http://localhost:4566';
@@ -281,6 +284,7 @@ export class Emulator {
     for (const svc of this.loaded.values()) await svc.def.reset?.(this, accountId);
     this.store.reset(accountId);
     this.decisions.clear(accountId);
+    this.outbox.clear(accountId);
   }
 
   async close(): Promise<void> {

@@ -90,7 +90,7 @@ describe('bad input never crashes the emulator', () => {
       else body = r.next() < 0.02 ? Buffer.alloc(3 * 1024 * 1024, 'a') : '';
       const path = r.pick(['/', '/', '/', '/2015-03-31/functions', '/_awslings/reset', '/_localstack/health', '/%ZZ', '/a/../../b', `/${'x'.repeat(3000)}`, '/?Action=GetCallerIdentity', '/restapis']);
       const method = r.pick(['POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE', 'PATCH', 'HEAD']);
-      const res = await fetch(`${emu.url}${path}`, { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : body }).catch((e: Error) => e);
+      const res = await fetch(`${emu.url}${path}`, { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : (body as BodyInit) }).catch((e: Error) => e);
       if (res instanceof Error) throw new Error(`request ${i} failed at the transport level: ${res.message}`);
       const text = await res.text();
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);

@@ -46,6 +46,12 @@ export async function handleInternal(emulator: Emulator, req: HttpRequest): Prom
     return jsonResponse(200, { reset: accountId ?? 'all' });
   }
 
+  if (path === '/_awslings/outbox' && req.method === 'GET') {
+    return jsonResponse(200, {
+      messages: emulator.outbox.list({ accountId: queryGet(req, 'accountId'), to: queryGet(req, 'to'), source: queryGet(req, 'source') }),
+    });
+  }
+
   if (path === '/_awslings/iam/decisions' && req.method === 'GET') {
     const since = Number(queryGet(req, 'since') ?? 0);
     const limit = Number(queryGet(req, 'limit') ?? 200);
