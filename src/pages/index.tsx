@@ -18,8 +18,8 @@ const steps: {title: string; text: ReactNode}[] = [
     text: (
       <>
         Write the code and configuration in <code>workspace/&lt;lab&gt;</code>,
-        using the terminal in the page or your own editor. Plain AWS SDK and
-        AWS CLI calls work, because they go to the sandbox.
+        in your own editor. In the terminal on the lesson page, plain AWS SDK
+        code and AWS CLI commands reach the sandbox with no set-up.
       </>
     ),
   },
