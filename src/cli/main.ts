@@ -1,9 +1,44 @@
 import { Command } from 'commander';
 import { emulatorCommand } from './emulator.js';
+import { listCommand } from './commands/list.js';
+import { checkCommand } from './commands/check.js';
+import { deployCommand } from './commands/deploy.js';
+import { hintCommand } from './commands/hint.js';
+import { resetCommand } from './commands/reset.js';
+import { solutionCommand } from './commands/solution.js';
+import { gradeCommand } from './commands/grade.js';
+import { doctorCommand } from './commands/doctor.js';
+import { EXIT, reportError } from './commands/shared.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/** Runs a command and turns its outcome into the process's exit code. */
+const exitWith =
+  <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
+  async (...args: A) => {
+    try {
+      process.exitCode = await fn(...args);
+    } catch (e) {
+      process.exitCode = reportError(e);
+    }
+  };
+
+const targetOptions = (c: Command) =>
+  c
+    .option('--target <target>', 'embedded (default), localstack, aws, or an endpoint URL')
+    .option('--real-aws', 'with --target aws: yes, use a real AWS account (it may cost money)')
+    .option('--port <port>', 'the sandbox port (default 4566, or AWSLINGS_PORT)');
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command();
-  program.name('awslings').description('An offline, hands-on course in AWS serverless.').showHelpAfterError();
+  program
+    .name('awslings')
+    .description('An offline, hands-on course in AWS serverless: lessons, graded labs, and an AWS sandbox.')
+    .showHelpAfterError()
+    .exitOverride((err) => {
+      process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      throw err;
+    });
 
   program
     .command('emulator')
@@ -15,5 +50,49 @@ export async function main(argv: string[]): Promise<void> {
     .option('--quiet', 'do not print a line per request')
     .action((opts) => emulatorCommand(opts));
 
-  await program.parseAsync(argv, { from: 'user' });
+  program.command('list').description('labs, their status and score').option('--json', 'machine-readable output').action(exitWith((o) => listCommand(o)));
+
+  targetOptions(program.command('deploy <lab>').description("run the lab's deploy step on workspace/<lab>")).action(exitWith((lab, o) => deployCommand(lab, o)));
+
+  targetOptions(
+    program
+      .command('check [lab]')
+      .description('run the checks; exits 0 only when all pass')
+      .option('--deploy', 'deploy first')
+      .option('--json', 'print the result as JSON (schema awslings/lab-result@1)')
+      .option('--all', 'check every lab (for CI grading)')
+      .option('--only <checks>', 'only these check ids, comma-separated'),
+  ).action(exitWith((lab, o) => checkCommand(lab, o)));
+
+  targetOptions(program.command('hint <lab>').description('the hint for the first failing check')).action(exitWith((lab, o) => hintCommand(lab, o)));
+
+  targetOptions(
+    program.command('reset <lab>').description("restore the starter files and delete the lab's resources").option('-y, --yes', 'do not ask for confirmation'),
+  ).action(exitWith((lab, o) => resetCommand(lab, o)));
+
+  program
+    .command('solution <lab>')
+    .description('show the reference solution (after a first attempt)')
+    .option('--force', 'show it before any attempt')
+    .option('--apply', 'copy it into workspace/<lab>')
+    .option('-y, --yes', 'with --apply: do not ask')
+    .action(exitWith((lab, o) => solutionCommand(lab, o)));
+
+  program
+    .command('grade <dir>')
+    .description('grade every submission folder in <dir>')
+    .option('--labs <labs>', 'comma-separated lab ids (default: every lab found)')
+    .option('--out <dir>', 'where to write the reports', 'grades')
+    .option('--jobs <n>', 'submissions graded at once', '2')
+    .option('--port <port>', 'port of the grading sandbox (default: a free one)')
+    .action(exitWith((dir, o) => gradeCommand(dir, o)));
+
+  program.command('doctor').description('Node version, ports, targets, and what is missing').option('--json', 'machine-readable output').action(exitWith((o) => doctorCommand(o)));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if ((e as { code?: string }).code?.startsWith('commander.')) return;
+    throw e;
+  }
 }
