@@ -1,45 +1,15 @@
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { writeFileAtomic } from '../../common/fs.js';
+
+export { writeFileAtomic };
 
 /** State documents are plain JSON: strings, numbers, booleans, arrays and objects. Dates are ISO strings or epoch ms. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json | undefined };
 
 const FORMAT = 1;
-let tmpCounter = 0;
-
-/**
- * Writes a file so that a reader, or a process killed at any moment, only ever sees the old
- * content or the new: write a temporary file in the same directory, then rename it over.
- */
-export function writeFileAtomic(file: string, data: string | Uint8Array, { fsync = false } = {}): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${++tmpCounter}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    const buf = typeof data === 'string' ? Buffer.from(data) : data;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    if (fsync) fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
-}
-
 interface DocEntry {
   key: string;
   file?: string;
