@@ -84,6 +84,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--labs <labs>', 'comma-separated lab ids (default: every lab found)')
     .option('--out <dir>', 'where to write the reports', 'grades')
     .option('--jobs <n>', 'submissions graded at once', '2')
+    .option('--timeout <seconds>', "time limit of each submission's deploy step (default: the lab's, 90 s)")
     .option('--port <port>', 'port of the grading sandbox (default: a free one)')
     .action(exitWith((dir, o) => gradeCommand(dir, o)));
 

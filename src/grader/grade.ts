@@ -13,6 +13,8 @@ export interface GradeOptions {
   dir: string;
   labs?: string[];
   jobs?: number;
+  /** Time limit of each deploy step, overriding the labs' own (default 90 s). */
+  deployTimeoutMs?: number;
   /** Port for the grading sandbox; 0 (default) picks a free one. */
   port?: number;
   onProgress?: (p: { done: number; total: number; current?: string }) => void;
@@ -113,7 +115,8 @@ export async function grade(opts: GradeOptions): Promise<GradeReport> {
           const copy = join(run, 'work', s.name.replace(/[^\w.-]/g, '_'), entry.id);
           copyTree(source, copy);
           try {
-            result = await runLab(entry.lab, target, copy, { deploy: true });
+            const lab = opts.deployTimeoutMs ? { ...entry.lab, deployTimeoutMs: opts.deployTimeoutMs } : entry.lab;
+            result = await runLab(lab, target, copy, { deploy: true });
           } finally {
             rmSync(copy, { recursive: true, force: true });
           }

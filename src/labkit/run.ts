@@ -127,16 +127,16 @@ const NETWORK = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|socket hang up|f
 export function classify(e: unknown, target: TargetInfo): Pick<CheckResult, 'status' | 'message' | 'expected' | 'found'> {
   if (isCheckFailure(e)) return { status: 'fail', message: e.message, ...e.details };
   if (e instanceof CheckTimeout) return { status: 'timeout', message: e.message };
-  const aws = awsErrorOf(e);
-  if (aws && (aws.status ?? 500) < 500 && aws.fault !== 'server') {
-    return { status: 'fail', message: `AWS answered ${aws.name}: ${aws.message}` };
-  }
-  if (aws) {
-    return { status: 'error', message: `The ${target.name} target failed (${aws.name}, HTTP ${aws.status}): ${aws.message}. This is not your fault: try again, and report it if it keeps happening.` };
-  }
   const message = (e as Error)?.message ?? String(e);
   if (NETWORK.test(message) || NETWORK.test(String((e as { code?: string })?.code))) {
     return { status: 'error', message: `Could not reach the ${target.name} target${target.endpoint ? ` at ${target.endpoint}` : ''} (${message}). Is it running? (npm start)` };
+  }
+  const aws = awsErrorOf(e);
+  if (aws && aws.status !== undefined && aws.status < 500 && aws.fault !== 'server') {
+    return { status: 'fail', message: `AWS answered ${aws.name}: ${aws.message}` };
+  }
+  if (aws && aws.status !== undefined) {
+    return { status: 'error', message: `The ${target.name} target failed (${aws.name}, HTTP ${aws.status}): ${aws.message}. This is not your fault: try again, and report it if it keeps happening.` };
   }
   const where = ((e as Error)?.stack ?? '').split('\n').slice(0, 3).join('\n');
   return { status: 'error', message: `The checker itself crashed; this is not your fault, please report it: ${where || message}` };

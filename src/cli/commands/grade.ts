@@ -3,7 +3,7 @@ import { grade, writeReports } from '../../grader/index.js';
 import { colors, table } from '../format.js';
 import { EXIT, UsageError } from './shared.js';
 
-export async function gradeCommand(dir: string, flags: { labs?: string; out?: string; jobs?: string; port?: string }): Promise<number> {
+export async function gradeCommand(dir: string, flags: { labs?: string; out?: string; jobs?: string; port?: string; timeout?: string }): Promise<number> {
   const jobs = Number(flags.jobs ?? 2);
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError('--jobs must be a whole number of at least 1');
   const tty = !!process.stderr.isTTY;
@@ -12,6 +12,7 @@ export async function gradeCommand(dir: string, flags: { labs?: string; out?: st
     dir,
     labs: flags.labs?.split(',').map((s) => s.trim()).filter(Boolean),
     jobs,
+    deployTimeoutMs: flags.timeout ? Number(flags.timeout) * 1000 : undefined,
     port: flags.port ? Number(flags.port) : 0,
     onProgress: ({ done, total, current }) => {
       if (!tty) return;
