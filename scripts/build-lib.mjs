@@ -3,7 +3,7 @@
 // file for file, so that the CLI and Lambda execution environments start without a TypeScript loader.
 // Type checking is `npm run typecheck`; this step only strips types (esbuild), in well under a second.
 import { build } from 'esbuild';
-import { readdirSync, statSync, writeFileSync, mkdirSync, rmSync, cpSync, existsSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync, mkdirSync, rmSync, cpSync, existsSync, renameSync } from 'node:fs';
 import { join, relative, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,10 +30,13 @@ export async function buildLib({ quiet = false } = {}) {
   const files = sourceFiles();
   const entryPoints = files.filter((f) => /\.(ts|mts)$/.test(f) && !/\.d\.ts$/.test(f) && !/\.test\.ts$/.test(f));
   const assets = files.filter((f) => !/\.(ts|mts)$/.test(f));
-  rmSync(join(root, 'dist'), { recursive: true, force: true });
+  // Build beside dist/ and swap it in, so a process running from dist/ (a test, the CLI) never
+  // sees it half-written or missing for more than a rename.
+  const next = join(root, `dist.next-${process.pid}`);
+  rmSync(next, { recursive: true, force: true });
   await build({
     entryPoints,
-    outdir: join(root, 'dist'),
+    outdir: next,
     outbase: join(root, 'src'),
     format: 'esm',
     platform: 'node',
@@ -44,12 +47,16 @@ export async function buildLib({ quiet = false } = {}) {
   });
   // Non-TypeScript files (JSON data, the Lambda runtime's plain JS, HTML) are copied as they are.
   for (const f of assets) {
-    const dest = join(root, 'dist', relative(join(root, 'src'), f));
+    const dest = join(next, relative(join(root, 'src'), f));
     mkdirSync(dirname(dest), { recursive: true });
     cpSync(f, dest);
   }
   const newest = Math.max(0, ...files.map((f) => statSync(f).mtimeMs));
-  writeFileSync(join(root, 'dist', '.build-stamp.json'), JSON.stringify({ newestSource: newest, files: files.length }));
+  writeFileSync(join(next, '.build-stamp.json'), JSON.stringify({ newestSource: newest, files: files.length }));
+  const old = join(root, `dist.old-${process.pid}`);
+  if (existsSync(join(root, 'dist'))) renameSync(join(root, 'dist'), old);
+  renameSync(next, join(root, 'dist'));
+  rmSync(old, { recursive: true, force: true });
   if (!quiet) console.log(`awslings: built ${entryPoints.length} modules into dist/ in ${Math.round(performance.now() - t0)} ms`);
 }
 
