@@ -135,6 +135,7 @@ export class Emulator {
     const requestId = newRequestId();
     const t0 = performance.now();
     let svc: LoadedService | undefined;
+    let codec: ProtocolCodec | undefined;
     let operation = '';
     let accountId = '000000000000';
     let region = this.defaultRegion;
@@ -163,10 +164,11 @@ export class Emulator {
         return unknownService(req, requestId, auth);
       }
       svc = await this.service(entry.id);
+      codec = svc.def.alternateProtocol?.when(req) ? codecFor(svc.def.alternateProtocol.protocol) : svc.codec;
       if (authError) throw authError;
       if (auth?.region) region = auth.region;
 
-      const op = svc.codec.resolve(req, svc.model);
+      const op = codec.resolve(req, svc.model);
       operation = op.name;
       const handler = svc.def.operations[op.name];
       if (!handler) throw notImplemented(svc.def.id, op.name);
@@ -178,8 +180,8 @@ export class Emulator {
       accountId = principal.accountId;
       principalArn = principal.arn;
 
-      const input = await svc.codec.decode(req, op, svc.model);
-      validateInput(op.input, input, svc.def.validationErrorCode ?? svc.codec.validationCode);
+      const input = await codec.decode(req, op, svc.model);
+      validateInput(op.input, input, svc.def.validationErrorCode ?? codec.validationCode);
 
       const ctx: RequestContext = {
         requestId,
@@ -200,9 +202,9 @@ export class Emulator {
       });
       const output = await handler.handler(input, ctx);
       if (!isReadonly(op.name, handler)) this.store.flush();
-      response = svc.codec.encode(op, output, svc.model, { requestId });
+      response = codec.encode(op, output, svc.model, { requestId });
     } catch (e) {
-      response = this.errorResponse(e, svc, requestId, `${svc?.def.id ?? '?'}.${operation}`);
+      response = this.errorResponse(e, svc, codec, requestId, `${svc?.def.id ?? '?'}.${operation}`);
     }
     response.headers['x-amzn-requestid'] ??= requestId;
     if (svc) {
@@ -224,7 +226,7 @@ export class Emulator {
     return response;
   }
 
-  private errorResponse(e: unknown, svc: LoadedService | undefined, requestId: string, where: string): HttpResponse {
+  private errorResponse(e: unknown, svc: LoadedService | undefined, codec: ProtocolCodec | undefined, requestId: string, where: string): HttpResponse {
     let err: AwsError;
     if (isAwsError(e)) err = e;
     else {
@@ -235,7 +237,7 @@ export class Emulator {
     }
     if (svc) {
       try {
-        return svc.codec.encodeError(err, svc.model, { requestId });
+        return (codec ?? svc.codec).encodeError(err, svc.model, { requestId });
       } catch {
         /* fall through to a plain JSON error */
       }
@@ -292,7 +294,7 @@ export class Emulator {
     this.closed = true;
     for (const svc of this.loaded.values()) {
       try {
-        await svc.def.stop?.();
+        await svc.def.stop?.(this);
       } catch {
         /* keep closing the others */
       }

@@ -5,7 +5,8 @@ import { formParams } from './protocols/query.js';
 
 /**
  * Which service a request is for: the SigV4 credential scope first (what every SDK and the CLI
- * send), then X-Amz-Target (unsigned Cognito calls), then an unsigned query Action, then the path.
+ * send), then the host (S3's virtual hosts), X-Amz-Target (unsigned Cognito calls), an unsigned
+ * query Action, the path, and last the fallback (S3, as LocalStack: browsers and curl are unsigned).
  */
 export function identifyService(req: HttpRequest, auth: SigV4Auth | undefined): CatalogEntry | undefined {
   if (auth) {
@@ -13,14 +14,16 @@ export function identifyService(req: HttpRequest, auth: SigV4Auth | undefined): 
     if (candidates.length === 1) return candidates[0];
     if (candidates.length > 1) return candidates.find((e) => e.claims?.(req)) ?? candidates.find((e) => !e.claims);
   }
+  const byHost = catalog.find((e) => e.hostPattern?.test(req.hostname));
+  if (byHost) return byHost;
   const target = req.headers['x-amz-target'];
   if (target) {
     const prefix = target.slice(0, target.lastIndexOf('.'));
     const byTarget = catalog.find((e) => e.targetPrefixes?.includes(prefix));
     if (byTarget) return byTarget;
   }
+  let action: string | undefined;
   if (req.method === 'POST' || req.query.some(([k]) => k === 'Action')) {
-    let action: string | undefined;
     try {
       action = formParams(req).get('Action');
     } catch {
@@ -33,7 +36,8 @@ export function identifyService(req: HttpRequest, auth: SigV4Auth | undefined): 
   }
   const byPath = catalog.filter((e) => e.pathPattern?.test(req.rawPath));
   if (byPath.length) return byPath.find((e) => e.claims?.(req)) ?? byPath[0];
-  return undefined;
+  // An unsigned query-protocol call (it names an Action) is not for S3: leave it unclaimed.
+  return action ? undefined : catalog.find((e) => e.fallback);
 }
 
 export function dataPlaneFor(req: HttpRequest): CatalogEntry | undefined {

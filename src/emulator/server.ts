@@ -131,6 +131,7 @@ async function serve(emulator: Emulator, req: IncomingMessage, res: ServerRespon
     rawQuery,
     query: parseQueryString(rawQuery),
     headers,
+    rawHeaders: req.rawHeaders,
     body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks),
     hostname: (hm?.[1] ?? '').toLowerCase(),
     port: hm?.[2] ? Number(hm[2]) : undefined,

@@ -16,6 +16,17 @@ export function requireAwsCli(): void {
 
 /** Runs `aws ... --output json` against the emulator and returns the parsed output. */
 export async function aws(endpoint: string, args: string[], credentials: Credentials = { accessKeyId: 'test', secretAccessKey: 'test' }): Promise<any> {
+  const stdout = await awsText(endpoint, args, credentials);
+  return stdout.trim() ? JSON.parse(stdout) : {};
+}
+
+/** Runs `aws ...` and returns what it prints (for the high-level `aws s3` and `aws cloudformation deploy` commands). */
+export async function awsText(
+  endpoint: string,
+  args: string[],
+  credentials: Credentials = { accessKeyId: 'test', secretAccessKey: 'test' },
+  options: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<string> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -28,9 +39,10 @@ export async function aws(endpoint: string, args: string[], credentials: Credent
     AWS_PAGER: '',
   };
   if (credentials.sessionToken) env.AWS_SESSION_TOKEN = credentials.sessionToken;
+  Object.assign(env, options.env);
   try {
-    const { stdout } = await run(AWS_CLI, ['--endpoint-url', endpoint, '--output', 'json', ...args], { env, timeout: 60_000 });
-    return stdout.trim() ? JSON.parse(stdout) : {};
+    const { stdout } = await run(AWS_CLI, ['--endpoint-url', endpoint, '--output', 'json', ...args], { env, cwd: options.cwd, timeout: options.timeoutMs ?? 60_000 });
+    return stdout;
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     throw new Error(`aws ${args.join(' ')} failed: ${err.stderr ?? err.message}`);

@@ -107,13 +107,15 @@ export async function enforce(
   requests: AuthorizationRequest[],
   opts: EnforceOptions,
 ): Promise<void> {
-  if (!isEnforced(principal) || requests.length === 0) return;
-  const policies = await principalPolicies(emulator, principal);
+  const anonymous = principal.type === 'anonymous' && opts.def.evaluateAnonymous === true;
+  if ((!isEnforced(principal) && !anonymous) || requests.length === 0) return;
+  // Anonymous callers have no identity policies: only a resource policy can allow them.
+  const policies = anonymous ? { identity: [] } : await principalPolicies(emulator, principal);
   const base = globalContext(emulator, principal, opts.region, opts.http);
   for (const r of requests) {
     const resourceAccount = r.resourceAccount ?? principal.accountId;
     const ev = await evaluate({
-      principal: principal.arn,
+      principal: anonymous ? 'anonymous' : principal.arn,
       principalAccount: principal.accountId,
       action: r.action,
       resource: r.resource,
@@ -138,6 +140,7 @@ export async function enforce(
     });
     if (ev.result !== 'Allowed') {
       const code = authErrors(opts.def).accessDenied;
+      if (anonymous) throw new AwsError(code.code, 'Access Denied', code.status);
       throw new AwsError(
         code.code,
         `User: ${principal.arn} is not authorized to perform: ${r.action} on resource: ${r.resource} ${ev.reason}`,

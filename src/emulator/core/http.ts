@@ -10,6 +10,11 @@ export interface HttpRequest {
   /** Decoded query parameters, in order; repeated names give several entries. */
   query: [string, string][];
   headers: Record<string, string>;
+  /**
+   * The headers as sent (Node's flat [name, value, name, value…] list): original case and repeats,
+   * which data planes pass on (API Gateway's proxy events keep the client's header names).
+   */
+  rawHeaders?: string[];
   body: Buffer;
   /** The Host header's name, lower-cased, without the port. */
   hostname: string;

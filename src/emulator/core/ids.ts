@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -45,6 +45,44 @@ export function accountOfAccessKey(keyId: string): string | undefined {
   for (const ch of keyId.slice(4, 12)) n = (n << 5n) | BigInt(BASE32.indexOf(ch));
   if (n > 999_999_999_999n) return undefined;
   return n.toString().padStart(12, '0');
+}
+
+const ACCOUNTS = 1_000_000_000_000n;
+const mixOf = (r: bigint): bigint => BigInt('0x' + createHash('sha256').update(r.toString(36)).digest('hex').slice(0, 16)) % ACCOUNTS;
+
+/**
+ * A random-looking id of `length` characters of `alphabet` that carries its account, as access
+ * keys do: for services whose unsigned calls name only a resource (a Cognito user pool, app
+ * client or identity), the id itself leads to the account's state, with no global index to keep.
+ * The account is mixed with the random part, so ids of one account share no visible prefix.
+ */
+export function accountTaggedId(accountId: string, alphabet: string, length: number): string {
+  const base = BigInt(alphabet.length);
+  const room = base ** BigInt(length) / ACCOUNTS;
+  if (room < 1n) throw new Error(`awslings: ${length} characters cannot carry an account`);
+  let r = 0n;
+  for (const b of randomBytes(16)) r = (r << 8n) | BigInt(b);
+  r %= room;
+  let n = r * ACCOUNTS + ((BigInt(accountId) + mixOf(r)) % ACCOUNTS);
+  let out = '';
+  for (let i = 0; i < length; i++) {
+    out = alphabet[Number(n % base)] + out;
+    n /= base;
+  }
+  return out;
+}
+
+export function accountOfTaggedId(id: string, alphabet: string): string | undefined {
+  const base = BigInt(alphabet.length);
+  let n = 0n;
+  for (const ch of id) {
+    const d = alphabet.indexOf(ch);
+    if (d < 0) return undefined;
+    n = n * base + BigInt(d);
+  }
+  if (n >= (base ** BigInt(id.length) / ACCOUNTS) * ACCOUNTS) return undefined;
+  const account = (((n % ACCOUNTS) - mixOf(n / ACCOUNTS)) % ACCOUNTS + ACCOUNTS) % ACCOUNTS;
+  return account.toString().padStart(12, '0');
 }
 
 /** Keys shaped like AWS's: these must have been issued by the emulator. */

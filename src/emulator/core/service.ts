@@ -42,6 +42,12 @@ export interface Operation<I = any, O = any> {
   readonly?: boolean;
 }
 
+/**
+ * A key an output may carry to override the HTTP status its schema gives, where AWS's status
+ * depends on the request and no member carries it (S3's 206 Partial Content).
+ */
+export const HTTP_STATUS = Symbol('awslings.httpStatus');
+
 /** Declares an operation, typed with the AWS SDK's own request and response shapes. */
 export function operation<I, O>(op: Operation<I, O>): Operation<I, O> {
   return op;
@@ -64,17 +70,30 @@ export interface ServiceDefinition<S = unknown> {
   xmlErrorStyle?: 'wrapped' | 'unwrapped';
   /** awsJson services whose errors also carry the query-compatible code header (SQS). */
   awsQueryCompatible?: boolean;
+  /**
+   * A second protocol the service also speaks, chosen per request (SQS: awsJson1.0 for current
+   * SDKs, awsQuery for older ones such as AWS CLI 2.9). Operations and errors are shared.
+   */
+  alternateProtocol?: { protocol: ProtocolName; when: (req: HttpRequest) => boolean };
   /** State per account only (IAM), rather than per account and region. */
   global?: boolean;
   state: () => S;
   operations: Record<string, Operation>;
   /** Called once when the service is first loaded: background work (reapers, queues) starts here. */
   start?: (emulator: Emulator) => void | Promise<void>;
-  stop?: () => void | Promise<void>;
+  /** Called when the emulator closes: the service ends its background work for that emulator. */
+  stop?: (emulator: Emulator) => void | Promise<void>;
   /** Drops in-memory resources (processes, timers) of an account being reset; state files are removed by the store. */
   reset?: (emulator: Emulator, accountId?: string) => void | Promise<void>;
   /** Operations AWS accepts without a signature (Cognito's SignUp, STS AssumeRoleWithWebIdentity). */
   anonymousOperations?: string[];
+  /** Anonymous requests are evaluated, so only a resource policy can allow them (S3's public buckets). */
+  evaluateAnonymous?: boolean;
+  /**
+   * rest protocols: labels the SDK's URI templates leave out, read from the host or a path prefix
+   * (S3's bucket: `<bucket>.s3.localhost/key` or `/<bucket>/key`). The prefix is cut before matching.
+   */
+  routeLabels?: (req: HttpRequest) => { pathPrefix: string; labels: Record<string, string> };
   /** The error code for a request that fails schema validation, when it differs from the protocol's usual one. */
   validationErrorCode?: string;
   /** Data-plane or extra HTTP endpoints of this service, tried by the gateway before the API. */

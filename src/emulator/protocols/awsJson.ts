@@ -61,12 +61,18 @@ export function awsJsonProtocol(version: '1.0' | '1.1'): ProtocolCodec {
       const upper = em ? [...em.ns.structIterator()].some(([n]) => n === 'Message') : false;
       body[upper ? 'Message' : 'message'] = err.message;
       Object.assign(body, err.fields);
+      // Query-compatible services (SQS) also name the error as their query protocol does:
+      // SDKs read the code from this header (`AWS.SimpleQueueService.NonExistentQueue;Sender`).
+      const queryError: Record<string, string> = model?.def.awsQueryCompatible
+        ? { 'x-amzn-query-error': `${em?.queryCode ?? em?.name ?? err.code};${err.fault === 'server' ? 'Receiver' : 'Sender'}` }
+        : {};
       return {
         status: statusOf(err, em?.status),
         headers: {
           'content-type': contentType,
           'x-amzn-requestid': meta.requestId,
           'x-amzn-errortype': `${err.code}:`,
+          ...queryError,
           ...err.headers,
         },
         body: JSON.stringify(body),

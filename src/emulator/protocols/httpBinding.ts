@@ -3,7 +3,7 @@ import type { HttpRequest } from '../core/http.js';
 import { safeDecode } from '../core/http.js';
 import { AwsError, errors } from '../core/errors.js';
 import type { OperationModel, ServiceModel } from './model.js';
-import { members } from './model.js';
+import { members, requiredMemberNames } from './model.js';
 
 /**
  * HTTP bindings, shared by restJson1 and restXml: finding the operation from the method, path and
@@ -52,11 +52,37 @@ export interface RouteMatch {
 /** Query keys the SDKs add as hints only; AWS does not route on them. */
 const HINT_QUERY = new Set(['x-id']);
 
+interface OperationBindings {
+  labels: string[];
+  /** Required members bound to a query parameter or a header: [query name or undefined, header name or undefined]. */
+  requiredBound: [string | undefined, string | undefined][];
+}
+
+const bindingCache = new WeakMap<OperationModel, OperationBindings>();
+
+function bindingsOf(op: OperationModel): OperationBindings {
+  let b = bindingCache.get(op);
+  if (!b) {
+    const required = new Set(requiredMemberNames(op.input));
+    b = { labels: [], requiredBound: [] };
+    for (const [name, member] of members(op.input)) {
+      const t = traitsOf(member);
+      if (t.httpLabel) b.labels.push(name);
+      else if (required.has(name) && (t.httpQuery || t.httpHeader)) b.requiredBound.push([t.httpQuery, t.httpHeader?.toLowerCase()]);
+    }
+    bindingCache.set(op, b);
+  }
+  return b;
+}
+
 /**
  * Finds the operation whose URI template fits the request. When several fit (S3's `GET /{Bucket}`
- * and `GET /{Bucket}?location`), the most specific wins: required query keys first, then literal segments.
+ * and `GET /{Bucket}?location`), the most specific wins: required query keys first, then required
+ * members bound to query parameters or headers (S3's `uploadId`, `x-amz-copy-source`), then literal
+ * segments. `extraLabels` are labels the template leaves out (S3's bucket, from the host or the
+ * first path segment); an operation must declare exactly the labels it is given.
  */
-export function matchRoute(req: HttpRequest, model: ServiceModel, pathPrefix = ''): RouteMatch {
+export function matchRoute(req: HttpRequest, model: ServiceModel, pathPrefix = '', extraLabels: Record<string, string> = {}): RouteMatch {
   let raw = req.rawPath;
   if (pathPrefix && raw.startsWith(pathPrefix)) raw = raw.slice(pathPrefix.length) || '/';
   const rawSegs = raw.replace(/^\//, '').split('/');
@@ -81,8 +107,15 @@ export function matchRoute(req: HttpRequest, model: ServiceModel, pathPrefix = '
     if (!ok) continue;
     for (const s of route.segments) if (s.literal !== undefined) score += 10;
     if (route.segments.some((s) => s.greedy)) score -= 1;
+    // Missing pieces rule an operation out unless nothing else fits (then validation names them).
+    const bindings = bindingsOf(op);
+    for (const name of Object.keys(extraLabels)) if (!bindings.labels.includes(name)) score -= 1000;
+    for (const name of bindings.labels) if (labels[name] === undefined && extraLabels[name] === undefined) score -= 1000;
+    for (const [q, h] of bindings.requiredBound) {
+      score += (q !== undefined && queryKeys.has(q)) || (h !== undefined && req.headers[h] !== undefined) ? 50 : -1000;
+    }
     if (score > bestScore) {
-      best = { op, labels };
+      best = { op, labels: { ...extraLabels, ...labels } };
       bestScore = score;
     }
   }
@@ -102,7 +135,7 @@ function matchPath(template: { literal?: string; label?: string; greedy?: boolea
   const hasGreedy = template.some((s) => s.greedy);
   // `/functions/` and `/functions` name the same collection.
   if (!hasGreedy && segs.length === template.length + 1 && segs[segs.length - 1] === '') segs = segs.slice(0, -1);
-  if (template.length === 0) return segs.length === 1 && segs[0] === '' ? labels : undefined;
+  if (template.length === 0) return segs.length === 0 || (segs.length === 1 && segs[0] === '') ? labels : undefined;
   for (let i = 0; i < template.length; i++) {
     const t = template[i];
     if (t.greedy) {

@@ -3,9 +3,10 @@ import type { HttpRequest, HttpResponse } from '../core/http.js';
 import { parseQueryString } from '../core/http.js';
 import { AwsError, statusOf } from '../core/errors.js';
 import type { ProtocolCodec } from './types.js';
-import { members } from './model.js';
+import { members, requiredMemberNames } from './model.js';
 import { xmlCodec } from './serde.js';
 import { escapeXml, stripRootElement } from './xml.js';
+import { writeXmlMembers } from './xmlWriter.js';
 
 /**
  * awsQuery (IAM, STS, CloudFormation, SES v1, SQS's older protocol) and ec2Query (EC2).
@@ -45,15 +46,21 @@ export function queryProtocol(flavour: 'awsQuery' | 'ec2Query'): ProtocolCodec {
       const codec = xmlCodec(ns, model.def.signingName);
       let inner = '';
       if (op.output.isStructSchema() && members(op.output).length > 0) {
-        const ser = codec.createSerializer();
-        ser.write(op.output, output ?? {});
-        inner = stripRootElement(String(ser.flush()));
+        // The compiled writer gives the SDK serializer's bytes much faster; it declines the rare shapes it does not handle.
+        const fast = writeXmlMembers(op.output, (output ?? {}) as object);
+        if (fast !== undefined) inner = fast;
+        else {
+          const ser = codec.createSerializer();
+          ser.write(op.output, output ?? {});
+          inner = stripRootElement(String(ser.flush()));
+        }
       }
       const name = op.name;
       const body = ec2
         ? `<?xml version="1.0" encoding="UTF-8"?>\n<${name}Response xmlns="${ns}"><requestId>${meta.requestId}</requestId>${inner}</${name}Response>`
         : `<${name}Response xmlns="${ns}">${
-            members(op.output).length ? `<${name}Result>${inner}</${name}Result>` : ''
+            // An output structure, even an empty one, has its Result element (botocore requires it); unit outputs have none.
+            op.output.isStructSchema() ? `<${name}Result>${inner}</${name}Result>` : ''
           }<ResponseMetadata><RequestId>${meta.requestId}</RequestId></ResponseMetadata></${name}Response>`;
       return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': meta.requestId }, body };
     },
@@ -120,10 +127,13 @@ function indexes(params: Map<string, string>, base: string): number[] {
 
 function readStruct(ns: NormalizedSchema, params: Map<string, string>, prefix: string, ec2: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const required = ec2 ? new Set(requiredMemberNames(ns)) : undefined;
   for (const [name, member] of members(ns)) {
     const key = prefix + wireName(member, name, ec2);
     const value = readValue(member, params, key, ec2);
     if (value !== undefined) out[name] = value;
+    // EC2 names a missing required parameter itself, before any other validation.
+    else if (required?.has(name)) throw new AwsError('MissingParameter', `The request must contain the parameter ${key}`, 400);
   }
   return out;
 }
@@ -158,26 +168,26 @@ function readValue(ns: NormalizedSchema, params: Map<string, string>, key: strin
   }
   const raw = params.get(key);
   if (raw === undefined) return undefined;
-  return scalar(ns, raw, key);
+  return scalar(ns, raw, key, ec2 ? 'InvalidParameterValue' : 'ValidationError');
 }
 
-function scalar(ns: NormalizedSchema, raw: string, key: string): unknown {
+function scalar(ns: NormalizedSchema, raw: string, key: string, code: string): unknown {
   if (ns.isBooleanSchema()) {
     if (raw === 'true') return true;
     if (raw === 'false') return false;
-    throw new AwsError('ValidationError', `Value '${raw.slice(0, 50)}' for parameter ${key} is invalid. It must be true or false.`, 400);
+    throw new AwsError(code, `Value '${raw.slice(0, 50)}' for parameter ${key} is invalid. It must be true or false.`, 400);
   }
   if (ns.isNumericSchema()) {
     const n = Number(raw);
     if (raw.trim() === '' || Number.isNaN(n)) {
-      throw new AwsError('ValidationError', `Value '${raw.slice(0, 50)}' for parameter ${key} is invalid. It must be a number.`, 400);
+      throw new AwsError(code, `Value '${raw.slice(0, 50)}' for parameter ${key} is invalid. It must be a number.`, 400);
     }
     return n;
   }
   if (ns.isTimestampSchema()) {
     const d = /^\d+(\.\d+)?$/.test(raw) ? new Date(Number(raw) * 1000) : new Date(raw);
     if (Number.isNaN(d.getTime())) {
-      throw new AwsError('ValidationError', `Value '${raw.slice(0, 50)}' for parameter ${key} is not a valid timestamp.`, 400);
+      throw new AwsError(code, `Value '${raw.slice(0, 50)}' for parameter ${key} is not a valid timestamp.`, 400);
     }
     return d;
   }

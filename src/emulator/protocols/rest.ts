@@ -9,6 +9,8 @@ import { isBound, matchRoute, readBoundMembers, toHeaderString, traitsOf } from 
 import { jsonCodec, xmlCodec } from './serde.js';
 import { plain } from './normalize.js';
 import { escapeXml } from './xml.js';
+import { decodeAwsChunked } from './awsChunked.js';
+import { HTTP_STATUS } from '../core/service.js';
 
 /**
  * restJson1 (Lambda, API Gateway, SES v2, CloudWatch Logs' data plane...) and restXml (S3, CloudFront):
@@ -22,13 +24,14 @@ export function restProtocol(kind: 'json' | 'xml'): ProtocolCodec {
     validationCode: 'ValidationException',
 
     resolve(req, model) {
-      const { op, labels } = matchRoute(req, model);
+      const { op, labels } = route(req, model);
       matches.set(req, labels);
       return op;
     },
 
-    async decode(req, op, model) {
-      const labels = matches.get(req) ?? matchRoute(req, model).labels;
+    async decode(original, op, model) {
+      const labels = matches.get(original) ?? route(original, model).labels;
+      const req = decodeAwsChunked(original);
       const input = readBoundMembers(req, op, labels);
       const payloadMember = members(op.input).find(([, m]) => traitsOf(m).httpPayload);
       if (payloadMember) {
@@ -54,7 +57,7 @@ export function restProtocol(kind: 'json' | 'xml'): ProtocolCodec {
     encode(op, outputValue, model, meta): HttpResponse {
       const output = (outputValue ?? {}) as Record<string, unknown>;
       const headers: Record<string, string> = { 'x-amzn-requestid': meta.requestId };
-      let status = op.http?.code ?? 200;
+      let status = (output as { [HTTP_STATUS]?: number })[HTTP_STATUS] ?? op.http?.code ?? 200;
       let body: HttpResponse['body'];
       const bodyMembers: Record<string, unknown> = {};
       let hasBody = false;
@@ -97,6 +100,11 @@ export function restProtocol(kind: 'json' | 'xml'): ProtocolCodec {
           const text = String(ser.flush() ?? '');
           body = text || '{}';
           headers['content-type'] = 'application/json';
+        } else if (hasBody && textRoot(op.output)) {
+          // A structure named after its only member is that member's text (S3's <LocationConstraint>eu-west-1</LocationConstraint>).
+          const [name] = Object.keys(bodyMembers);
+          body = `<?xml version="1.0" encoding="UTF-8"?>\n<${name} xmlns="${model.def.xmlNamespace ?? ''}">${escapeXml(String(bodyMembers[name]))}</${name}>`;
+          headers['content-type'] = 'application/xml';
         } else if (hasBody) {
           const ser = xmlCodec(model.def.xmlNamespace ?? '', model.def.signingName).createSerializer();
           ser.write(op.output, bodyMembers);
@@ -133,6 +141,17 @@ export function restProtocol(kind: 'json' | 'xml'): ProtocolCodec {
       return { status, headers, body };
     },
   };
+}
+
+function textRoot(output: OperationModel['output']): boolean {
+  const body = members(output).filter(([, m]) => !isBound(traitsOf(m)));
+  const root = (output.getMergedTraits() as { xmlName?: string }).xmlName;
+  return body.length === 1 && body[0][0] === root && body[0][1].isStringSchema();
+}
+
+function route(req: HttpRequest, model: ServiceModel) {
+  const extra = model.def.routeLabels?.(req);
+  return matchRoute(req, model, extra?.pathPrefix, extra?.labels);
 }
 
 async function readJson(codec: ReturnType<typeof jsonCodec>, schema: OperationModel['input'], body: Buffer): Promise<Record<string, unknown>> {

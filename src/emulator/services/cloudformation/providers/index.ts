@@ -1,0 +1,12 @@
+import type { ResourceProvider } from './types.js';
+import * as iam from './iam.js';
+import * as s3 from './s3.js';
+import * as ssm from './ssm.js';
+import * as lambda from './lambda.js';
+import * as messaging from './messaging.js';
+import * as cognito from './cognito.js';
+
+/** Every resource type the sandbox can deploy, by CloudFormation type name. */
+export const providers: Record<string, ResourceProvider> = Object.fromEntries(
+  [iam, s3, ssm, lambda, messaging, cognito].flatMap((m) => Object.values(m) as ResourceProvider[]).map((p) => [p.type, p]),
+);
