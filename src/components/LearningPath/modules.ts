@@ -69,7 +69,7 @@ export const courseModules: readonly CourseModule[] = [
     title: 'IAM: users, groups, roles and policies',
     summary:
       'Who may do what: identities, trust policies, and how a request is allowed or denied.',
-    minutes: 60,
+    minutes: 90,
     labs: ['iam-intern', 'iam-roles'],
   },
   {
@@ -93,7 +93,7 @@ export const courseModules: readonly CourseModule[] = [
     title: 'CloudFormation',
     summary:
       'Templates, stacks, intrinsic functions, outputs, and what a rollback leaves behind.',
-    minutes: 50,
+    minutes: 75,
     labs: ['cloudformation-stack'],
   },
   {
