@@ -54,6 +54,7 @@ export default defineService<LambdaState>({
       if (catalog.some((e) => e.id === id)) emulator.service(id).catch(() => {});
     }
     asyncQueueOf(emulator).resume();
+    provisioned.resumeProvisioned(emulator);
   },
   async stop(emulator) {
     stopAsyncQueue(emulator);

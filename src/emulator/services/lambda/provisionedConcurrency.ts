@@ -28,7 +28,8 @@ import {
 } from './common.js';
 import { unreservedConcurrency } from './concurrency.js';
 import { runtimeOf, specOf } from './execution.js';
-import type { FunctionRecord, ProvisionedRecord } from './state.js';
+import { lambdaState, type FunctionRecord, type ProvisionedRecord } from './state.js';
+import type { Emulator } from '../../emulator.js';
 
 const notFoundConfig = () => new AwsError('ProvisionedConcurrencyConfigNotFoundException', 'No Provisioned Concurrency Config found for this function');
 
@@ -83,6 +84,21 @@ export function reconcileProvisioned(ctx: Ctx, ref: FunctionRef, fn: FunctionRec
     emulator.store.markDirty('lambda', ref.accountId, ref.region);
     emulator.persistSoon();
   });
+}
+
+/**
+ * Environments do not outlive the emulator's process: when the service starts, every configuration
+ * kept in the state is initialised again, IN_PROGRESS until its environments are ready.
+ */
+export function resumeProvisioned(emulator: Emulator): void {
+  for (const accountId of emulator.store.accounts()) {
+    for (const region of emulator.store.regions('lambda', accountId)) {
+      const ctx = { emulator, accountId, region };
+      for (const [name, fn] of Object.entries(lambdaState(ctx).functions)) {
+        for (const q of Object.keys(fn.provisioned)) reconcileProvisioned(ctx, { accountId, region, name, qualifier: q, crossAccount: false }, fn, q);
+      }
+    }
+  }
 }
 
 export const PutProvisionedConcurrencyConfig = operation<PutProvisionedConcurrencyConfigRequest, PutProvisionedConcurrencyConfigResponse>({

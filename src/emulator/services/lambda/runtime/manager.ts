@@ -133,6 +133,8 @@ interface Managed {
   logStream: string;
   /** Set while the environment belongs to a provisioned-concurrency configuration (`<function>:<qualifier>`). */
   provisionedTag?: string;
+  /** A provisioned environment's init phase, run ahead of any invocation: its failure, if any. */
+  provisioning?: Promise<string | undefined>;
   createdAt: number;
   lastUsedAt: number;
   initMs?: number;
@@ -258,17 +260,21 @@ export class EnvironmentManager {
     const wanted = Math.min(count, this.options.maxEnvironmentsPerFunction);
     const have = [...this.all].filter((m) => m.provisionedTag === tag);
     for (const m of have.slice(wanted)) this.unprovision(m);
-    const missing = wanted - Math.min(have.length, wanted);
-    const results = await Promise.all(
-      Array.from({ length: missing }, async () => {
-        const m = this.create(spec, 'provisioned', tag);
+    const kept = have.slice(0, wanted);
+    const fresh = Array.from({ length: wanted - kept.length }, () => {
+      const m = this.create(spec, 'provisioned', tag);
+      m.provisioning = (async () => {
         const failure = await this.initialize(m, 'provisioned-concurrency').catch((e: Error) => e.message);
         if (failure) return failure;
         m.coldPending = false; // initialised ahead of time: its invocations show no Init Duration
         this.release(m, true);
         return undefined;
-      }),
-    );
+      })();
+      return m.provisioning;
+    });
+    // Environments an earlier call is still initialising count once they are ready, so READY
+    // always means that invocations find initialised environments.
+    const results = await Promise.all([...kept.map((m) => m.provisioning), ...fresh]);
     const failed = results.find((r) => r !== undefined);
     return failed ? { ok: false, error: failed } : { ok: true };
   }
