@@ -5,8 +5,11 @@ import * as ssm from './ssm.js';
 import * as lambda from './lambda.js';
 import * as messaging from './messaging.js';
 import * as cognito from './cognito.js';
+import * as apigateway from './apigateway.js';
+import * as apigatewayv2 from './apigatewayv2.js';
+import * as cloudfront from './cloudfront.js';
 
 /** Every resource type the sandbox can deploy, by CloudFormation type name. */
 export const providers: Record<string, ResourceProvider> = Object.fromEntries(
-  [iam, s3, ssm, lambda, messaging, cognito].flatMap((m) => Object.values(m) as ResourceProvider[]).map((p) => [p.type, p]),
+  [iam, s3, ssm, lambda, messaging, cognito, apigateway, apigatewayv2, cloudfront].flatMap((m) => Object.values(m) as ResourceProvider[]).map((p) => [p.type, p]),
 );

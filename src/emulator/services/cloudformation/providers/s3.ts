@@ -10,6 +10,11 @@ interface CfnCorsRule {
   Id?: string;
 }
 
+interface CfnEncryptionRule {
+  ServerSideEncryptionByDefault?: { SSEAlgorithm: string; KMSMasterKeyID?: string };
+  BucketKeyEnabled?: boolean | string;
+}
+
 async function configure(ctx: ProviderContext, bucket: string, p: Record<string, any>, old: Record<string, any> = {}): Promise<void> {
   if (changed(p.Tags, old.Tags)) {
     if (p.Tags?.length) await ctx.call('s3', 'PutBucketTagging', { Bucket: bucket, Tagging: { TagSet: p.Tags } });
@@ -32,6 +37,21 @@ async function configure(ctx: ProviderContext, bucket: string, p: Record<string,
         },
       });
     } else await ctx.call('s3', 'DeleteBucketCors', { Bucket: bucket });
+  }
+  if (changed(p.BucketEncryption, old.BucketEncryption)) {
+    // CloudFormation's ServerSideEncryptionByDefault is the API's ApplyServerSideEncryptionByDefault.
+    const rules = (p.BucketEncryption?.ServerSideEncryptionConfiguration ?? []) as CfnEncryptionRule[];
+    if (rules.length) {
+      await ctx.call('s3', 'PutBucketEncryption', {
+        Bucket: bucket,
+        ServerSideEncryptionConfiguration: {
+          Rules: rules.map((r) => ({
+            ApplyServerSideEncryptionByDefault: r.ServerSideEncryptionByDefault,
+            BucketKeyEnabled: r.BucketKeyEnabled === undefined ? undefined : r.BucketKeyEnabled === true || r.BucketKeyEnabled === 'true',
+          })),
+        },
+      });
+    } else await ctx.call('s3', 'DeleteBucketEncryption', { Bucket: bucket });
   }
   if (p.VersioningConfiguration && changed(p.VersioningConfiguration, old.VersioningConfiguration)) {
     await ctx.call('s3', 'PutBucketVersioning', { Bucket: bucket, VersioningConfiguration: { Status: p.VersioningConfiguration.Status } });
