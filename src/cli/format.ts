@@ -38,6 +38,7 @@ export function formatResult(r: LabResult): string {
 }
 
 export function table(rows: string[][], header: string[]): string {
+  // eslint-disable-next-line no-control-regex -- strips the terminal's colour codes to measure width
   const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
   const widths = header.map((h, i) => Math.max(plain(h).length, ...rows.map((r) => plain(r[i] ?? '').length)));
   const line = (r: string[]) => r.map((c, i) => c + ' '.repeat(widths[i] - plain(c).length)).join('  ').trimEnd();
