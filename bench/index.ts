@@ -6,11 +6,25 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, rows } from './lib.js';
 import { emulatorBench } from './emulator.bench.js';
+import { sandboxBench } from './sandbox.bench.js';
+import { lambdaBench } from './lambda.bench.js';
+import { cloudformationBench } from './cloudformation.bench.js';
+import { sqsBench } from './sqs.bench.js';
+import { cognitoBench } from './cognito.bench.js';
+import { ec2Bench } from './ec2.bench.js';
+import { frontdoorsBench } from './frontdoors.bench.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const suites: Record<string, () => Promise<void>> = {
   emulator: emulatorBench,
+  sandbox: sandboxBench,
+  lambda: lambdaBench,
+  cloudformation: cloudformationBench,
+  sqs: sqsBench,
+  cognito: cognitoBench,
+  ec2: ec2Bench,
+  frontdoors: frontdoorsBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
