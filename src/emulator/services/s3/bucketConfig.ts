@@ -1,14 +1,18 @@
 import type {
   DeleteBucketCorsRequest,
+  DeleteBucketEncryptionRequest,
   DeleteBucketPolicyRequest,
   DeleteBucketTaggingRequest,
   GetBucketCorsOutput,
   GetBucketCorsRequest,
+  GetBucketEncryptionOutput,
+  GetBucketEncryptionRequest,
   GetBucketPolicyOutput,
   GetBucketPolicyRequest,
   GetBucketTaggingOutput,
   GetBucketTaggingRequest,
   PutBucketCorsRequest,
+  PutBucketEncryptionRequest,
   PutBucketPolicyRequest,
   PutBucketTaggingRequest,
 } from '@aws-sdk/client-s3';
@@ -123,6 +127,51 @@ export const DeleteBucketCors = operation<DeleteBucketCorsRequest, object>({
   authorize: (i, ctx) => s3Authorization(ctx, 's3:PutBucketCORS', i.Bucket),
   handler(input, ctx) {
     delete requireBucket(ctx, input.Bucket).bucket.Cors;
+    return {};
+  },
+});
+
+/** What GetBucketEncryption reports for a bucket nobody configured: every bucket gets SSE-S3 by default. */
+const DEFAULT_ENCRYPTION = [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' as const }, BucketKeyEnabled: false }];
+
+export const PutBucketEncryption = operation<PutBucketEncryptionRequest, object>({
+  authorize: (i, ctx) => s3Authorization(ctx, 's3:PutEncryptionConfiguration', i.Bucket),
+  handler(input, ctx) {
+    const { bucket } = requireBucket(ctx, input.Bucket);
+    const rules = input.ServerSideEncryptionConfiguration?.Rules ?? [];
+    if (rules.length !== 1) throw malformedXml();
+    const byDefault = rules[0].ApplyServerSideEncryptionByDefault;
+    const algorithm = byDefault?.SSEAlgorithm;
+    if (!byDefault || !algorithm || !['AES256', 'aws:kms', 'aws:kms:dsse'].includes(algorithm)) throw malformedXml();
+    if (byDefault.KMSMasterKeyID && algorithm === 'AES256') {
+      throw new AwsError('InvalidArgument', 'a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse', 400, {
+        fields: { ArgumentName: 'ApplyServerSideEncryptionByDefault' },
+      });
+    }
+    // Objects report SSE-S3 (AES256); there is no KMS to encrypt them with a key.
+    if (algorithm !== 'AES256') {
+      throw new AwsError('InvalidArgument', `awslings: ${algorithm} encryption is not available in the sandbox (it has no KMS); AES256 (SSE-S3) is.`, 400, {
+        fields: { ArgumentName: 'ApplyServerSideEncryptionByDefault' },
+      });
+    }
+    bucket.Encryption = [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: algorithm }, BucketKeyEnabled: rules[0].BucketKeyEnabled ?? false }];
+    return {};
+  },
+});
+
+export const GetBucketEncryption = operation<GetBucketEncryptionRequest, GetBucketEncryptionOutput>({
+  authorize: (i, ctx) => s3Authorization(ctx, 's3:GetEncryptionConfiguration', i.Bucket),
+  handler(input, ctx) {
+    const { bucket } = requireBucket(ctx, input.Bucket);
+    return { ServerSideEncryptionConfiguration: { Rules: bucket.Encryption ?? DEFAULT_ENCRYPTION } };
+  },
+});
+
+/** Back to S3's default (SSE-S3), as on AWS: a bucket is never unencrypted. */
+export const DeleteBucketEncryption = operation<DeleteBucketEncryptionRequest, object>({
+  authorize: (i, ctx) => s3Authorization(ctx, 's3:PutEncryptionConfiguration', i.Bucket),
+  handler(input, ctx) {
+    delete requireBucket(ctx, input.Bucket).bucket.Encryption;
     return {};
   },
 });

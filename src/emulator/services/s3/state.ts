@@ -1,4 +1,4 @@
-import type { Tag, CORSRule } from '@aws-sdk/client-s3';
+import type { Tag, CORSRule, ServerSideEncryptionRule } from '@aws-sdk/client-s3';
 import type { Emulator } from '../../emulator.js';
 import type { RequestContext } from '../../core/service.js';
 
@@ -52,6 +52,8 @@ export interface S3Bucket {
   Tags?: Tag[];
   Cors?: CORSRule[];
   Versioning?: 'Enabled' | 'Suspended';
+  /** Default encryption set with PutBucketEncryption; without it, S3's own default (SSE-S3, AES256). */
+  Encryption?: ServerSideEncryptionRule[];
   objects: Record<string, S3Object>;
   uploads: Record<string, S3Upload>;
 }

@@ -1,0 +1,11 @@
+// The function behind GET /hello/{name}. An HTTP API calls it with an event in the payload
+// format 2.0: the path's {name} is in event.pathParameters.name.
+export const hello = async (event) => {
+  // TODO: greet the name from the path: { "message": "Hello, <name>!" }.
+  void event;
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ message: 'Hello, world!' }),
+  };
+};
