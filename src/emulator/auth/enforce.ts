@@ -61,7 +61,9 @@ export function globalContext(
   const ctx: Record<string, string | string[]> = {
     'aws:CurrentTime': new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     'aws:EpochTime': String(Math.floor(now / 1000)),
-    'aws:SecureTransport': 'false',
+    // The sandbox speaks plain HTTP on loopback where AWS would be reached over TLS: policies written
+    // for AWS (deny unless aws:SecureTransport, as the Serverless Framework's bucket policy does) must work as there.
+    'aws:SecureTransport': 'true',
     'aws:SourceIp': sourceIp(http?.remoteAddress),
     'aws:RequestedRegion': region,
     'aws:PrincipalAccount': principal.accountId,
