@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as IAM from '@aws-sdk/client-iam';
 import * as Lambda from '@aws-sdk/client-lambda';
 import * as S3 from '@aws-sdk/client-s3';
@@ -506,5 +509,62 @@ describe('concurrency', () => {
     });
     expect((await lambda.send(new Lambda.DeleteProvisionedConcurrencyConfigCommand({ FunctionName: 'warm', Qualifier: 'prod' }))).$metadata.httpStatusCode).toBe(204);
     expect((await lambda.send(new Lambda.ListProvisionedConcurrencyConfigsCommand({ FunctionName: 'warm' }))).ProvisionedConcurrencyConfigs).toEqual([]);
+  });
+
+  it('moving a provisioned alias, then putting its configuration again: READY only once the new version is initialised', async () => {
+    // A slow init phase, so that a READY answered too early would be caught.
+    const slow = (n: number) => `await new Promise((r) => setTimeout(r, 300)); export const handler = async () => ${n};`;
+    await createFunction(lambda, 'moving', role, slow(1));
+    await lambda.send(new Lambda.PublishVersionCommand({ FunctionName: 'moving' }));
+    await lambda.send(new Lambda.CreateAliasCommand({ FunctionName: 'moving', Name: 'live', FunctionVersion: '1' }));
+    await lambda.send(new Lambda.PutProvisionedConcurrencyConfigCommand({ FunctionName: 'moving', Qualifier: 'live', ProvisionedConcurrentExecutions: 2 }));
+    const ready = () =>
+      eventually(async () => (await lambda.send(new Lambda.GetProvisionedConcurrencyConfigCommand({ FunctionName: 'moving', Qualifier: 'live' }))).Status === 'READY');
+    await ready();
+    await lambda.send(new Lambda.UpdateFunctionCodeCommand({ FunctionName: 'moving', ZipFile: zip({ 'index.mjs': slow(2) }) }));
+    await eventually(async () => (await lambda.send(new Lambda.GetFunctionConfigurationCommand({ FunctionName: 'moving' }))).LastUpdateStatus === 'Successful');
+    const v2 = await lambda.send(new Lambda.PublishVersionCommand({ FunctionName: 'moving' }));
+    await lambda.send(new Lambda.UpdateAliasCommand({ FunctionName: 'moving', Name: 'live', FunctionVersion: v2.Version }));
+    const again = await lambda.send(new Lambda.PutProvisionedConcurrencyConfigCommand({ FunctionName: 'moving', Qualifier: 'live', ProvisionedConcurrentExecutions: 2 }));
+    expect(again.Status).toBe('IN_PROGRESS');
+    await ready();
+    const out = await lambda.send(new Lambda.InvokeCommand({ FunctionName: 'moving', Qualifier: 'live', LogType: 'Tail' }));
+    expect(json(out.Payload)).toBe(2);
+    expect(tail(out.LogResult)).not.toMatch(/Init Duration/);
+  });
+});
+
+describe('provisioned concurrency across a restart', () => {
+  let dir: string;
+  let first: TestEmulator | undefined;
+  let second: TestEmulator | undefined;
+  afterAll(async () => {
+    await first?.close();
+    await second?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the environments are initialised again when the service starts: IN_PROGRESS, then READY and warm', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'awslings-lambda-provisioned-'));
+    first = await startTestEmulator({ stateDir: dir });
+    const l1 = new Lambda.LambdaClient(first.config());
+    const r = await executionRole(new IAM.IAMClient(first.config()), 'restart-role');
+    await createFunction(l1, 'kept', r, `export const handler = async () => process.env.AWS_LAMBDA_INITIALIZATION_TYPE;`);
+    await l1.send(new Lambda.PublishVersionCommand({ FunctionName: 'kept' }));
+    await l1.send(new Lambda.CreateAliasCommand({ FunctionName: 'kept', Name: 'live', FunctionVersion: '1' }));
+    await l1.send(new Lambda.PutProvisionedConcurrencyConfigCommand({ FunctionName: 'kept', Qualifier: 'live', ProvisionedConcurrentExecutions: 1 }));
+    await eventually(async () => (await l1.send(new Lambda.GetProvisionedConcurrencyConfigCommand({ FunctionName: 'kept', Qualifier: 'live' }))).Status === 'READY');
+    await first.close();
+    first = undefined;
+
+    second = await startTestEmulator({ stateDir: dir });
+    const l2 = new Lambda.LambdaClient(second.config());
+    // The first Lambda request loads the service, which starts initialising the environments again.
+    const after = await l2.send(new Lambda.GetProvisionedConcurrencyConfigCommand({ FunctionName: 'kept', Qualifier: 'live' }));
+    expect(after).toMatchObject({ Status: 'IN_PROGRESS', RequestedProvisionedConcurrentExecutions: 1, AllocatedProvisionedConcurrentExecutions: 0 });
+    await eventually(async () => (await l2.send(new Lambda.GetProvisionedConcurrencyConfigCommand({ FunctionName: 'kept', Qualifier: 'live' }))).Status === 'READY');
+    const out = await l2.send(new Lambda.InvokeCommand({ FunctionName: 'kept', Qualifier: 'live', LogType: 'Tail' }));
+    expect(json(out.Payload)).toBe('provisioned-concurrency');
+    expect(tail(out.LogResult)).not.toMatch(/Init Duration/);
   });
 });

@@ -1,4 +1,4 @@
-import { AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, IAMClient, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import { decodePayload, waitForFunctionActive, zipHandler } from 'awslings/labkit';
 
@@ -8,20 +8,23 @@ const lambda = new LambdaClient({});
 const ROLE = 'hello-sync-role';
 const FUNCTION = 'hello-sync';
 
+const trustPolicy = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+};
+
 async function ensureRole(): Promise<string> {
+  let arn: string;
   try {
-    return (await iam.send(new GetRoleCommand({ RoleName: ROLE }))).Role!.Arn!;
-  } catch {
-    const trustPolicy = {
-      Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-    };
-    const created = await iam.send(new CreateRoleCommand({ RoleName: ROLE, AssumeRolePolicyDocument: JSON.stringify(trustPolicy) }));
-    await iam.send(
-      new AttachRolePolicyCommand({ RoleName: ROLE, PolicyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }),
-    );
-    return created.Role!.Arn!;
+    arn = (await iam.send(new GetRoleCommand({ RoleName: ROLE }))).Role!.Arn!;
+    // The role is left from an earlier deploy: give it the trust policy as it is now.
+    await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: ROLE, PolicyDocument: JSON.stringify(trustPolicy) }));
+  } catch (e) {
+    if ((e as Error).name !== 'NoSuchEntityException') throw e;
+    arn = (await iam.send(new CreateRoleCommand({ RoleName: ROLE, AssumeRolePolicyDocument: JSON.stringify(trustPolicy) }))).Role!.Arn!;
   }
+  await iam.send(new AttachRolePolicyCommand({ RoleName: ROLE, PolicyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }));
+  return arn;
 }
 
 const roleArn = await ensureRole();
