@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { startEmulator } from '../emulator/index.js';
+import { EMULATOR_STATE_DIR } from '../common/paths.js';
 
 export interface EmulatorCommandOptions {
   port: string;
@@ -18,7 +19,7 @@ export async function emulatorCommand(opts: EmulatorCommandOptions): Promise<voi
     process.exitCode = 2;
     return;
   }
-  const stateDir = opts.persist ? resolve(opts.stateDir ?? '.awslings/state') : undefined;
+  const stateDir = opts.persist ? (opts.stateDir ? resolve(opts.stateDir) : EMULATOR_STATE_DIR) : undefined;
   let running;
   try {
     running = await startEmulator({
