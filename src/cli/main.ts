@@ -8,6 +8,7 @@ import { resetCommand } from './commands/reset.js';
 import { solutionCommand } from './commands/solution.js';
 import { gradeCommand } from './commands/grade.js';
 import { doctorCommand } from './commands/doctor.js';
+import { startCommand } from './commands/start.js';
 import { EXIT, reportError } from './commands/shared.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -41,11 +42,21 @@ export async function main(argv: string[]): Promise<void> {
     });
 
   program
+    .command('start')
+    .description('the emulator, the sandbox server and the course site (what npm start runs); prints the URL to open')
+    .option('--port <port>', 'port of the course site, its lab API and terminals (default 4580, or AWSLINGS_SITE_PORT)')
+    .option('--emulator-port <port>', 'port of the embedded emulator (default 4566, or AWSLINGS_PORT)')
+    .option('--target <target>', 'where lab AWS calls go: embedded (default), localstack, aws, or an endpoint URL')
+    .option('--real-aws', 'with --target aws: yes, use a real AWS account (it may cost money)')
+    .option('--dev', 'serve the site from docusaurus start (live reload while writing lessons) instead of the cached build')
+    .action(exitWith((o) => startCommand(o)));
+
+  program
     .command('emulator')
     .description('run only the AWS emulator (a LocalStack-style drop-in on one port)')
     .option('--port <port>', 'port to listen on', process.env.AWSLINGS_PORT ?? '4566')
     .option('--host <host>', 'address to bind (loopback unless you ask otherwise)', '127.0.0.1')
-    .option('--state-dir <dir>', 'where state is kept', '.awslings/state')
+    .option('--state-dir <dir>', 'where state is kept (default: .awslings/state in the course folder, or $AWSLINGS_STATE_DIR/state)')
     .option('--no-persist', 'keep state in memory only')
     .option('--quiet', 'do not print a line per request')
     .action((opts) => emulatorCommand(opts));

@@ -17,7 +17,8 @@ export function ensureWorkspace(entry: LabEntry, root = WORKSPACE_DIR): { dir: s
 /** Restores the starting files (not a saved copy), dropping whatever the learner changed. */
 export function resetWorkspace(entry: LabEntry, root = WORKSPACE_DIR): string {
   const dir = workspaceOf(entry.id, root);
-  rmSync(dir, { recursive: true, force: true });
+  // Empty the folder rather than remove it: a shell open in it (the page's terminal) stays in it.
+  if (existsSync(dir)) for (const name of readdirSync(dir)) rmSync(join(dir, name), { recursive: true, force: true });
   copyTree(entry.starterDir, dir);
   return dir;
 }
