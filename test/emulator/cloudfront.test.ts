@@ -265,6 +265,10 @@ describe('data plane', () => {
     const hit = await get(edge, '/docs/');
     expect(hit.headers.get('x-cache')).toBe('Hit from cloudfront');
     expect(hit.headers.get('x-content-type-options')).toBe('nosniff');
+    // viewer-response does not run when the origin answers 400 or more (origin-response does).
+    const missing = await get(edge, '/no-such-page.html');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('x-frame-options')).toBeNull();
     const redirect = await get(edge, '/old/page.html');
     expect(redirect.status).toBe(301);
     expect(redirect.headers.get('location')).toBe('/page.html');

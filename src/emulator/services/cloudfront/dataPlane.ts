@@ -326,7 +326,8 @@ async function serve(emulator: Emulator, req: HttpRequest, d: DistributionRecord
     return out;
   };
   const viewerResponse = async (r: Fetched, xCache: string, age?: number, region?: string): Promise<HttpResponse> => {
-    const out = await trigger('viewer-response', request, cfResponseOf(r.status, r.headers));
+    // CloudFront does not run viewer-response on an origin's error (400 or more).
+    const out = r.status >= 400 ? undefined : await trigger('viewer-response', request, cfResponseOf(r.status, r.headers));
     if (out?.kind === 'error') return errorPage(out.status, 'The Lambda function associated with the CloudFront distribution is invalid or doesn\'t have the required permissions.', out.xCache);
     if (out?.kind === 'response') {
       const changed = toHttp(out.response);
