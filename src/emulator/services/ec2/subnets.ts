@@ -181,7 +181,8 @@ export const DeleteSubnet = operation<DeleteSubnetRequest, object>({
     const id = subnet.SubnetId;
     const inUse =
       Object.values(state.networkInterfaces).some((e) => e.SubnetId === id) ||
-      Object.values(state.natGateways).some((n) => n.SubnetId === id && n.deletedAt === undefined);
+      // A failed NAT gateway holds no interface: it does not keep the subnet.
+      Object.values(state.natGateways).some((n) => n.SubnetId === id && n.deletedAt === undefined && !n.failure);
     if (inUse) throw dependencyViolation(`The subnet '${id}' has dependencies and cannot be deleted.`);
     for (const rtb of Object.values(state.routeTables)) rtb.associations = rtb.associations.filter((a) => a.SubnetId !== id);
     for (const acl of Object.values(state.networkAcls)) delete acl.associations[id];

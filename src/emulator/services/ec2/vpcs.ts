@@ -138,7 +138,7 @@ export const DeleteVpc = operation<DeleteVpcRequest, object>({
       Object.values(state.securityGroups).some((g) => g.VpcId === id && g.GroupName !== 'default') ||
       Object.values(state.routeTables).some((r) => r.VpcId === id && !r.associations.some((a) => a.Main)) ||
       Object.values(state.networkAcls).some((a) => a.VpcId === id && !a.IsDefault) ||
-      Object.values(state.natGateways).some((n) => n.VpcId === id && n.deletedAt === undefined) ||
+      Object.values(state.natGateways).some((n) => n.VpcId === id && n.deletedAt === undefined && !n.failure) ||
       Object.values(state.networkInterfaces).some((e) => e.VpcId === id);
     if (blocked) throw dependencyViolation(`The vpc '${id}' has dependencies and cannot be deleted.`);
     for (const r of Object.values(state.routeTables)) if (r.VpcId === id) delete state.routeTables[r.RouteTableId];

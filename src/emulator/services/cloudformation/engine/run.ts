@@ -414,7 +414,7 @@ async function updateResource(w: Where, stack: StackRecord, planned: PlannedReso
   }
   const provider = providers[planned.def.Type];
   if (typeChanged || requiresReplacement(provider, existing.properties, props)) {
-    const nameProp = provider?.replaceOn.find((k) => k.endsWith('Name'));
+    const nameProp = provider?.nameProperty !== undefined ? provider.nameProperty : provider?.replaceOn.find((k) => k.endsWith('Name'));
     if (!typeChanged && nameProp && props[nameProp] !== undefined && !changed(props[nameProp], existing.properties[nameProp])) {
       resourceEvent(w, stack, existing, 'UPDATE_FAILED', `CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename ${props[nameProp]} and update the stack again.`);
       throw new ResourceFailure('custom-named resource requires replacing');

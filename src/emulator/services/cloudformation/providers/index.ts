@@ -8,8 +8,11 @@ import * as cognito from './cognito.js';
 import * as apigateway from './apigateway.js';
 import * as apigatewayv2 from './apigatewayv2.js';
 import * as cloudfront from './cloudfront.js';
+import * as ec2 from './ec2.js';
+import * as ec2SecurityGroups from './ec2SecurityGroups.js';
+import * as ec2Instance from './ec2Instance.js';
 
 /** Every resource type the sandbox can deploy, by CloudFormation type name. */
 export const providers: Record<string, ResourceProvider> = Object.fromEntries(
-  [iam, s3, ssm, lambda, messaging, cognito, apigateway, apigatewayv2, cloudfront].flatMap((m) => Object.values(m) as ResourceProvider[]).map((p) => [p.type, p]),
+  [iam, s3, ssm, lambda, messaging, cognito, apigateway, apigatewayv2, cloudfront, ec2, ec2SecurityGroups, ec2Instance].flatMap((m) => Object.values(m) as ResourceProvider[]).map((p) => [p.type, p]),
 );

@@ -32,6 +32,12 @@ export interface ResourceProvider {
   service: string;
   replaceOn: string[];
   conditionalOn?: string[];
+  /**
+   * The property that names the resource: when the template sets it, a replacement would clash with
+   * the old resource's name, so CloudFormation refuses it. Default: the first `replaceOn` key ending
+   * in `Name`; `null` when the type has no such property (an instance's KeyName names its key pair).
+   */
+  nameProperty?: string | null;
   /** Properties CloudFormation requires. */
   required?: string[];
   create(ctx: ProviderContext, props: Record<string, any>): Promise<ProvisionResult>;
