@@ -122,7 +122,8 @@ function chooseRole(ref: IdentityPoolRef, verified: Login[], customRoleArn: stri
   const pool = ref.pool;
   if (!verified.length) return pool.roles.unauthenticated;
   for (const login of verified) {
-    const mapping = pool.roleMappings[login.key];
+    // AWS keys a user pool's mapping by provider and app client (`<providerName>:<clientId>`); the bare provider name is accepted too.
+    const mapping = pool.roleMappings[`${login.key}:${String(login.claims.aud)}`] ?? pool.roleMappings[login.key];
     if (!mapping) continue;
     let role: string | undefined;
     if (mapping.Type === 'Token') {
