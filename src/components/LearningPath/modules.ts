@@ -77,7 +77,7 @@ export const courseModules: readonly CourseModule[] = [
     title: 'Cognito user pools',
     summary:
       'Sign-up, sign-in, password policies, tokens, and sign-in with a social provider.',
-    minutes: 60,
+    minutes: 110,
     labs: ['cognito-user-pool', 'cognito-social-login'],
   },
   {
@@ -85,7 +85,7 @@ export const courseModules: readonly CourseModule[] = [
     title: 'Cognito identity pools',
     summary:
       'Exchange a sign-in token for temporary, scoped AWS credentials for a role you define.',
-    minutes: 40,
+    minutes: 60,
     labs: ['cognito-identity-pool'],
   },
   {
