@@ -171,6 +171,7 @@ const config: Config = {
           items: [
             {label: 'Getting started', to: '/docs'},
             {label: 'Progress', to: '/progress'},
+            {label: 'Reference', to: '/docs/reference'},
           ],
         },
         {

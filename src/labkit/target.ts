@@ -120,7 +120,7 @@ export async function resolveTarget(opts: TargetOptions = {}): Promise<ResolvedT
   if (name === 'aws') {
     if (!opts.realAws) {
       throw new TargetError(
-        'The aws target creates real resources in a real AWS account, which may cost money. Add --real-aws to confirm; resources are tagged awslings:lab=<id>, and `npx awslings cleanup --target aws --real-aws` deletes them.',
+        'The aws target creates real resources in a real AWS account, which may cost money. Add --real-aws to confirm; afterwards, `npx awslings reset <lab> --target aws --real-aws` deletes what a lab made.',
       );
     }
     const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');

@@ -136,7 +136,7 @@ export interface CheckResult {
 }
 
 export interface LabResult {
-  /** Version of this shape; see docs/reference/json-output.md. */
+  /** Version of this shape; see docs/reference/02-json-output.mdx. */
   schema: 'awslings/lab-result@1';
   lab: string;
   title: string;

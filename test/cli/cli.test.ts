@@ -129,6 +129,12 @@ describe('the awslings CLI', () => {
     expect(target.stderr).toContain('--real-aws');
     const nothing = await awslings(['check']);
     expect(nothing.code).toBe(2);
+    const noFolder = await awslings(['grade', join(stateDir, 'no-such-submissions')]);
+    expect(noFolder.code).toBe(2);
+    expect(noFolder.stderr).toContain('No such folder');
+    const badTimeout = await awslings(['grade', stateDir, '--timeout', 'soon']);
+    expect(badTimeout.code).toBe(2);
+    expect(badTimeout.stderr).toContain('--timeout must be a number of seconds');
   });
 
   it('doctor reports the machine as JSON', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as IAM from '@aws-sdk/client-iam';
 import * as Lambda from '@aws-sdk/client-lambda';
 import * as Logs from '@aws-sdk/client-cloudwatch-logs';
+import * as S3 from '@aws-sdk/client-s3';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { ROOT } from '../helpers/cli.js';
 import { expectSameShape, plainOutput, snapshot } from '../helpers/snapshots.js';
@@ -137,7 +138,8 @@ describe('handlers', () => {
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       _HANDLER: 'index.handler',
       TZ: ':UTC',
-      AWS_ENDPOINT_URL: emu.url,
+      // The loopback address, not `localhost`: the S3 client then addresses buckets by path.
+      AWS_ENDPOINT_URL: emu.url.replace('//localhost:', '//127.0.0.1:'),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       GREETING: 'hello',
       tz: 0,
@@ -162,6 +164,25 @@ describe('handlers', () => {
       expect(out.FunctionError, text(out.Payload)).toBeUndefined();
       expect(json(out.Payload)).toBe(`arn:aws:sts::000000000000:assumed-role/runtime-role/${name}`);
     }
+  });
+
+  it('lets a handler use S3 with a plain `new S3Client({})`, as on AWS', async () => {
+    const bucket = 'runtime-s3-notes';
+    const s3Role = await executionRole(iam, 'runtime-s3-role', {
+      managed: [BASIC_EXECUTION],
+      inline: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:PutObject', 's3:GetObject'], Resource: `arn:aws:s3:::${bucket}/*` }] },
+    });
+    await new S3.S3Client({ ...emu.config(), forcePathStyle: true }).send(new S3.CreateBucketCommand({ Bucket: bucket }));
+    const code = `const { S3Client, PutObjectCommand, GetObjectCommand } = require('@aws-sdk/client-s3');
+      const s3 = new S3Client({});
+      exports.handler = async (e) => {
+        await s3.send(new PutObjectCommand({ Bucket: '${bucket}', Key: 'notes/a.txt', Body: e.text }));
+        return (await s3.send(new GetObjectCommand({ Bucket: '${bucket}', Key: 'notes/a.txt' }))).Body.transformToString();
+      };`;
+    await createFunction(lambda, 'sdk-s3', s3Role, { 'index.js': code }, { Timeout: 20 });
+    const out = await invoke('sdk-s3', { text: 'kept' });
+    expect(out.FunctionError, text(out.Payload)).toBeUndefined();
+    expect(json(out.Payload)).toBe('kept');
   });
 
   it('writes console output with timestamp, request id and level, and START/END/REPORT, to the log tail and to CloudWatch Logs', async () => {

@@ -379,6 +379,32 @@ describe('S3 addressing and access', () => {
     expect((await fetch(putUrl, { method: 'PUT', body: 'x' })).status).toBe(403);
   });
 
+  it('s3:ListBucket carries s3:prefix, so a policy can limit listing to one folder', async () => {
+    const { IAMClient, CreateUserCommand, CreateAccessKeyCommand, PutUserPolicyCommand } = await import('@aws-sdk/client-iam');
+    const iam = new IAMClient(emu.config());
+    const b = 'prefix-listing';
+    await s3.send(new S3.CreateBucketCommand({ Bucket: b }));
+    await s3.send(new S3.PutObjectCommand({ Bucket: b, Key: 'notes/ada/1.json', Body: '{}' }));
+    await iam.send(new CreateUserCommand({ UserName: 'folder-lister' }));
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'folder-lister',
+        PolicyName: 'list-notes',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: `arn:aws:s3:::${b}`, Condition: { StringLike: { 's3:prefix': 'notes/*' } } }],
+        }),
+      }),
+    );
+    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'folder-lister' }))).AccessKey!;
+    const as = new S3.S3Client({ ...emu.config(), forcePathStyle: true, credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! } });
+    const listed = await as.send(new S3.ListObjectsV2Command({ Bucket: b, Prefix: 'notes/ada/' }));
+    expect(listed.Contents?.map((o) => o.Key)).toEqual(['notes/ada/1.json']);
+    await expect(as.send(new S3.ListObjectsV2Command({ Bucket: b, Prefix: 'private/' }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(as.send(new S3.ListObjectsV2Command({ Bucket: b }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(as.send(new S3.ListObjectsCommand({ Bucket: b, Prefix: 'notes/' }))).resolves.toMatchObject({ Name: b });
+  });
+
   it('a public-read bucket policy lets anonymous callers read, and nothing more', async () => {
     const b = 'public-bucket';
     await s3.send(new S3.CreateBucketCommand({ Bucket: b }));

@@ -3,7 +3,9 @@ import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { PROJECT_ROOT, STATE_DIR } from '../../common/paths.js';
+import { SITE_DIR } from '../../sandbox/site.js';
 import { DEFAULT_PORT, localEndpoint } from '../../labkit/target.js';
 import { labIds } from '../../labkit/discover.js';
 import { colors } from '../format.js';
@@ -93,7 +95,8 @@ export async function doctorCommand(opts: { json?: boolean }): Promise<number> {
   findings.push({ what: 'state folder', ok: writable, detail: STATE_DIR, fix: `Make ${STATE_DIR} writable.` });
   const labs = labIds();
   findings.push({ what: 'labs', ok: labs.length > 0, detail: `${labs.length} found in ${PROJECT_ROOT}/labs`, fix: 'Run awslings from a clone of the course.' });
-  const built = existsSync(`${PROJECT_ROOT}/build/index.html`);
+  // Where `npm start` keeps its build of the site (not Docusaurus's own build/ folder).
+  const built = existsSync(join(SITE_DIR, 'index.html'));
   findings.push({ what: 'course site', ok: built ? true : 'warn', detail: built ? 'built' : 'not built yet', fix: built ? undefined : 'npm start builds it on first run (about a minute).' });
 
   if (opts.json) {

@@ -1,11 +1,14 @@
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { grade, writeReports } from '../../grader/index.js';
 import { colors, table } from '../format.js';
 import { EXIT, UsageError } from './shared.js';
 
 export async function gradeCommand(dir: string, flags: { labs?: string; out?: string; jobs?: string; port?: string; timeout?: string }): Promise<number> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`No such folder: ${dir}. Name the folder that holds one folder per submission.`);
   const jobs = Number(flags.jobs ?? 2);
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError('--jobs must be a whole number of at least 1');
+  if (flags.timeout !== undefined && !(Number(flags.timeout) > 0)) throw new UsageError('--timeout must be a number of seconds above 0');
   const tty = !!process.stderr.isTTY;
   let lastLine = '';
   const report = await grade({

@@ -169,10 +169,18 @@ async function environmentVariables(emulator: Emulator, spec: FunctionSpec, logS
     AWS_ACCESS_KEY_ID: session.accessKeyId,
     AWS_SECRET_ACCESS_KEY: session.secretAccessKey,
     AWS_SESSION_TOKEN: session.sessionToken,
-    AWS_ENDPOINT_URL: emulator.endpoint,
+    AWS_ENDPOINT_URL: functionEndpoint(emulator.endpoint),
     ...spec.variables,
   };
 }
+
+/**
+ * The sandbox's URL as functions get it: with the loopback address rather than `localhost`, as the
+ * labkit gives deploy scripts. With a host name, the S3 client addresses buckets by host
+ * (`<bucket>.localhost`), which Node cannot resolve; with an IP address it addresses them by path,
+ * so `new S3Client({})` in a handler works unchanged.
+ */
+const functionEndpoint = (endpoint: string): string => endpoint.replace(/^(https?:\/\/)localhost(?=[:/]|$)/, '$1127.0.0.1');
 
 /**
  * How many invocations of this qualifier may run at once: unlimited without reserved concurrency;

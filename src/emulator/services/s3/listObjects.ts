@@ -74,8 +74,20 @@ function content(o: S3Object, enc: (s: string) => string | undefined, owner?: Ow
   };
 }
 
+/**
+ * s3:ListBucket with the condition keys AWS sets from the request (s3:prefix, s3:delimiter,
+ * s3:max-keys), so a policy can limit listing to a folder: `StringLike: { s3:prefix: notes/* }`.
+ */
+function listAuthorization(i: ListObjectsRequest | ListObjectsV2Request, ctx: Parameters<typeof s3Authorization>[0]) {
+  const context: Record<string, string> = {};
+  if (i.Prefix !== undefined) context['s3:prefix'] = i.Prefix;
+  if (i.Delimiter !== undefined) context['s3:delimiter'] = i.Delimiter;
+  if (i.MaxKeys !== undefined) context['s3:max-keys'] = String(i.MaxKeys);
+  return { ...s3Authorization(ctx, 's3:ListBucket', i.Bucket), context };
+}
+
 export const ListObjectsV2 = operation<ListObjectsV2Request, ListObjectsV2Output>({
-  authorize: (i, ctx) => s3Authorization(ctx, 's3:ListBucket', i.Bucket),
+  authorize: listAuthorization,
   handler(input, ctx) {
     const { bucket, accountId } = requireBucket(ctx, input.Bucket);
     const max = checkMaxKeys(input.MaxKeys);
@@ -112,7 +124,7 @@ export const ListObjectsV2 = operation<ListObjectsV2Request, ListObjectsV2Output
 });
 
 export const ListObjects = operation<ListObjectsRequest, ListObjectsOutput>({
-  authorize: (i, ctx) => s3Authorization(ctx, 's3:ListBucket', i.Bucket),
+  authorize: listAuthorization,
   handler(input, ctx) {
     const { bucket, accountId } = requireBucket(ctx, input.Bucket);
     const max = checkMaxKeys(input.MaxKeys);
