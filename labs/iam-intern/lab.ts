@@ -123,6 +123,7 @@ export default defineLab({
       id: 'not-other-functions',
       title: 'The intern cannot touch other functions',
       points: 1,
+      services: ['iam-enforcement'],
       timeoutMs: 30_000,
       hint: 'Scope the Lambda statement to intern-* functions only; lambda:* on "*" would open every function.',
       async run(ctx) {
@@ -136,6 +137,7 @@ export default defineLab({
       id: 'reads-intern-logs',
       title: "The intern can read intern-* functions' logs, and only those",
       points: 1,
+      services: ['iam-enforcement'],
       timeoutMs: 30_000,
       hint: 'Allow logs:GetLogEvents, logs:FilterLogEvents and logs:DescribeLogStreams on arn:aws:logs:*:<account>:log-group:/aws/lambda/intern-*.',
       async run(ctx) {
@@ -151,7 +153,7 @@ export default defineLab({
       id: 'no-cognito',
       title: 'Cognito is explicitly denied',
       points: 2,
-      services: ['cognito-idp'],
+      services: ['cognito-idp', 'iam-enforcement'],
       hint: 'Add a statement { "Effect": "Deny", "Action": ["cognito-idp:*", "cognito-identity:*"], "Resource": "*" }. Without it Cognito is only implicitly denied, and any later Allow would open it.',
       async run(ctx) {
         const cognito = ctx.client(CognitoIdentityProviderClient, { credentials: internCredentials(ctx) });

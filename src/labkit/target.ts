@@ -58,8 +58,16 @@ export function rootCredentials(accountId: string): AwsCredentialIdentity {
   return { accessKeyId: accountId === DEFAULT_ACCOUNT ? 'test' : accountId, secretAccessKey: 'test' };
 }
 
-const availableServices = (h: Health) =>
-  new Set(Object.entries(h.services ?? {}).filter(([, s]) => /available|running/.test(s)).map(([k]) => k));
+/**
+ * The services a target offers, from its health check. `iam-enforcement` is a capability rather than a
+ * service: the awslings sandbox evaluates IAM policies, LocalStack's free edition accepts every call,
+ * so checks that expect a denial name it and are skipped where it is missing.
+ */
+const availableServices = (h: Health) => {
+  const set = new Set(Object.entries(h.services ?? {}).filter(([, s]) => /available|running/.test(s)).map(([k]) => k));
+  if (h.awslings) set.add('iam-enforcement');
+  return set;
+};
 
 export async function resolveTarget(opts: TargetOptions = {}): Promise<ResolvedTarget> {
   const name = opts.target ?? process.env.AWSLINGS_TARGET ?? 'embedded';

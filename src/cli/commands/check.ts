@@ -28,7 +28,8 @@ export async function checkCommand(labId: string | undefined, flags: CheckFlags)
         onResult: flags.json ? undefined : (r) => console.log(formatCheck(r)),
       });
       if (!flags.json) console.log(formatResult(result));
-      recordAttempt(result);
+      // A partial run (--only) says nothing about the whole lab: progress keeps whole runs only.
+      if (!flags.only) recordAttempt(result);
       out.push(result);
     }
     return out;
