@@ -13,6 +13,7 @@ import { sqsBench } from './sqs.bench.js';
 import { cognitoBench } from './cognito.bench.js';
 import { ec2Bench } from './ec2.bench.js';
 import { frontdoorsBench } from './frontdoors.bench.js';
+import { labsBench } from './labs.bench.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -25,6 +26,7 @@ const suites: Record<string, () => Promise<void>> = {
   cognito: cognitoBench,
   ec2: ec2Bench,
   frontdoors: frontdoorsBench,
+  labs: labsBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

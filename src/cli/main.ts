@@ -8,6 +8,7 @@ import { resetCommand } from './commands/reset.js';
 import { solutionCommand } from './commands/solution.js';
 import { gradeCommand } from './commands/grade.js';
 import { doctorCommand } from './commands/doctor.js';
+import { cleanupCommand } from './commands/cleanup.js';
 import { startCommand } from './commands/start.js';
 import { EXIT, reportError } from './commands/shared.js';
 
@@ -98,6 +99,14 @@ export async function main(argv: string[]): Promise<void> {
     .option('--timeout <seconds>', "time limit of each submission's deploy step (default: the lab's, 90 s)")
     .option('--port <port>', 'port of the grading sandbox (default: a free one)')
     .action(exitWith((dir, o) => gradeCommand(dir, o)));
+
+  targetOptions(
+    program
+      .command('cleanup')
+      .description("delete every lab's resources on a target (a real account: --target aws --real-aws)")
+      .option('--labs <labs>', 'only these labs, comma-separated')
+      .option('-y, --yes', 'do not ask for confirmation'),
+  ).action(exitWith((o) => cleanupCommand(o)));
 
   program.command('doctor').description('Node version, ports, targets, and what is missing').option('--json', 'machine-readable output').action(exitWith((o) => doctorCommand(o)));
 

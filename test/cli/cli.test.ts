@@ -120,6 +120,18 @@ describe('the awslings CLI', () => {
     await expect(new IAM.IAMClient(emu.config()).send(new IAM.GetUserCommand({ UserName: 'alice' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });
   });
 
+  it("cleanup runs the labs' cleanup on the target, after asking", async () => {
+    const iam = new IAM.IAMClient(emu.config());
+    await iam.send(new IAM.CreateUserCommand({ UserName: 'alice' }));
+    const refused = await awslings(['cleanup', '--labs', 'iam-basics']);
+    expect(refused.code).toBe(2);
+    await expect(iam.send(new IAM.GetUserCommand({ UserName: 'alice' }))).resolves.toBeTruthy();
+    const done = await awslings(['cleanup', '--labs', 'iam-basics', '--yes']);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain('✔ iam-basics');
+    await expect(iam.send(new IAM.GetUserCommand({ UserName: 'alice' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });
+  });
+
   it('an unknown lab or a bad target is a usage error (exit 2) with a clear message', async () => {
     const unknown = await awslings(['check', 'no-such-lab']);
     expect(unknown.code).toBe(2);
