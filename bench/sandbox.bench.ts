@@ -110,7 +110,7 @@ async function lessonJavaScript(): Promise<void> {
       if (req.resourceType() === 'script') scripts.push(req.sizes().then((s) => s.responseBodySize));
     });
     await page.goto(`${sandbox.url}docs/lambda-invocation`, { waitUntil: 'networkidle' });
-    await page.locator('[data-lab] [data-progress]').waitFor();
+    await page.locator('[data-lab] [data-progress]').first().waitFor();
     await page.waitForLoadState('networkidle');
     const before = (await Promise.all(scripts)).reduce((a, b) => a + b, 0);
     const countBefore = scripts.length;

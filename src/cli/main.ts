@@ -1,16 +1,15 @@
 import { Command } from 'commander';
-import { emulatorCommand } from './emulator.js';
-import { listCommand } from './commands/list.js';
-import { checkCommand } from './commands/check.js';
-import { deployCommand } from './commands/deploy.js';
-import { hintCommand } from './commands/hint.js';
-import { resetCommand } from './commands/reset.js';
-import { solutionCommand } from './commands/solution.js';
-import { gradeCommand } from './commands/grade.js';
-import { doctorCommand } from './commands/doctor.js';
-import { cleanupCommand } from './commands/cleanup.js';
-import { startCommand } from './commands/start.js';
 import { EXIT, reportError } from './commands/shared.js';
+
+// Each command's code loads when it runs, so `awslings emulator` starts without the labkit, the
+// grader or the sandbox server, and `awslings list` without the emulator.
+const lazy =
+  <K extends string, A extends unknown[]>(path: string, name: K) =>
+  async (...args: A): Promise<number> => {
+    const mod = (await import(path)) as Record<K, (...a: A) => Promise<number | void>>;
+    return (await mod[name](...args)) ?? EXIT.ok;
+  };
+
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -50,7 +49,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--target <target>', 'where lab AWS calls go: embedded (default), localstack, aws, or an endpoint URL')
     .option('--real-aws', 'with --target aws: yes, use a real AWS account (it may cost money)')
     .option('--dev', 'serve the site from docusaurus start (live reload while writing lessons) instead of the cached build')
-    .action(exitWith((o) => startCommand(o)));
+    .action(exitWith((o) => lazy('./commands/start.js', 'startCommand')(o)));
 
   program
     .command('emulator')
@@ -60,11 +59,11 @@ export async function main(argv: string[]): Promise<void> {
     .option('--state-dir <dir>', 'where state is kept (default: .awslings/state in the course folder, or $AWSLINGS_STATE_DIR/state)')
     .option('--no-persist', 'keep state in memory only')
     .option('--quiet', 'do not print a line per request')
-    .action((opts) => emulatorCommand(opts));
+    .action(async (opts) => void (await lazy('./emulator.js', 'emulatorCommand')(opts)));
 
-  program.command('list').description('labs, their status and score').option('--json', 'machine-readable output').action(exitWith((o) => listCommand(o)));
+  program.command('list').description('labs, their status and score').option('--json', 'machine-readable output').action(exitWith((o) => lazy('./commands/list.js', 'listCommand')(o)));
 
-  targetOptions(program.command('deploy <lab>').description("run the lab's deploy step on workspace/<lab>")).action(exitWith((lab, o) => deployCommand(lab, o)));
+  targetOptions(program.command('deploy <lab>').description("run the lab's deploy step on workspace/<lab>")).action(exitWith((lab, o) => lazy('./commands/deploy.js', 'deployCommand')(lab, o)));
 
   targetOptions(
     program
@@ -74,13 +73,13 @@ export async function main(argv: string[]): Promise<void> {
       .option('--json', 'print the result as JSON (schema awslings/lab-result@1)')
       .option('--all', 'check every lab (for CI grading)')
       .option('--only <checks>', 'only these check ids, comma-separated'),
-  ).action(exitWith((lab, o) => checkCommand(lab, o)));
+  ).action(exitWith((lab, o) => lazy('./commands/check.js', 'checkCommand')(lab, o)));
 
-  targetOptions(program.command('hint <lab>').description('the hint for the first failing check')).action(exitWith((lab, o) => hintCommand(lab, o)));
+  targetOptions(program.command('hint <lab>').description('the hint for the first failing check')).action(exitWith((lab, o) => lazy('./commands/hint.js', 'hintCommand')(lab, o)));
 
   targetOptions(
     program.command('reset <lab>').description("restore the starter files and delete the lab's resources").option('-y, --yes', 'do not ask for confirmation'),
-  ).action(exitWith((lab, o) => resetCommand(lab, o)));
+  ).action(exitWith((lab, o) => lazy('./commands/reset.js', 'resetCommand')(lab, o)));
 
   program
     .command('solution <lab>')
@@ -88,7 +87,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--force', 'show it before any attempt')
     .option('--apply', 'copy it into workspace/<lab>')
     .option('-y, --yes', 'with --apply: do not ask')
-    .action(exitWith((lab, o) => solutionCommand(lab, o)));
+    .action(exitWith((lab, o) => lazy('./commands/solution.js', 'solutionCommand')(lab, o)));
 
   program
     .command('grade <dir>')
@@ -98,7 +97,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--jobs <n>', 'submissions graded at once', '2')
     .option('--timeout <seconds>', "time limit of each submission's deploy step (default: the lab's, 90 s)")
     .option('--port <port>', 'port of the grading sandbox (default: a free one)')
-    .action(exitWith((dir, o) => gradeCommand(dir, o)));
+    .action(exitWith((dir, o) => lazy('./commands/grade.js', 'gradeCommand')(dir, o)));
 
   targetOptions(
     program
@@ -106,9 +105,9 @@ export async function main(argv: string[]): Promise<void> {
       .description("delete every lab's resources on a target (a real account: --target aws --real-aws)")
       .option('--labs <labs>', 'only these labs, comma-separated')
       .option('-y, --yes', 'do not ask for confirmation'),
-  ).action(exitWith((o) => cleanupCommand(o)));
+  ).action(exitWith((o) => lazy('./commands/cleanup.js', 'cleanupCommand')(o)));
 
-  program.command('doctor').description('Node version, ports, targets, and what is missing').option('--json', 'machine-readable output').action(exitWith((o) => doctorCommand(o)));
+  program.command('doctor').description('Node version, ports, targets, and what is missing').option('--json', 'machine-readable output').action(exitWith((o) => lazy('./commands/doctor.js', 'doctorCommand')(o)));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -7,9 +7,9 @@ import { requestId as newRequestId } from './core/ids.js';
 import { isReadonly, type AuthorizationRequest, type RequestContext, type ServiceDefinition } from './core/service.js';
 import { catalog } from './services/catalog.js';
 import { dataPlaneFor, identifyService } from './gateway.js';
-import { codecFor, serviceModel, type ProtocolCodec } from './protocols/index.js';
+import { codecFor, loadCodec, serviceModel, type ProtocolCodec } from './protocols/index.js';
 import type { ServiceModel } from './protocols/model.js';
-import { validateInput } from './protocols/serde.js';
+import { validateInput } from './protocols/validate.js';
 import { parseSigV4, type SigV4Auth } from './auth/sigv4.js';
 import { authenticate, missingAuthentication } from './auth/authenticate.js';
 import { enforce, DecisionLog } from './auth/enforce.js';
@@ -98,7 +98,9 @@ export class Emulator {
       if (!entry) return Promise.reject(new Error(`awslings: unknown service ${id}`));
       p = (async () => {
         const def = (await entry.load()) as ServiceDefinition<unknown>;
-        const svc: LoadedService = { def, model: serviceModel(def), codec: codecFor(def.protocol) };
+        const codec = await loadCodec(def.protocol);
+        if (def.alternateProtocol) await loadCodec(def.alternateProtocol.protocol);
+        const svc: LoadedService = { def, model: serviceModel(def), codec };
         this.loaded.set(id, svc);
         await def.start?.(this);
         return svc;

@@ -1,7 +1,7 @@
 import type { HttpRequest } from './core/http.js';
 import type { SigV4Auth } from './auth/sigv4.js';
 import { catalog, type CatalogEntry } from './services/catalog.js';
-import { formParams } from './protocols/query.js';
+import { formParams } from './protocols/form.js';
 
 /**
  * Which service a request is for: the SigV4 credential scope first (what every SDK and the CLI

@@ -2,7 +2,7 @@ import { AwsError } from '../core/errors.js';
 import type { HttpRequest } from '../core/http.js';
 import type { AuthorizationRequest, ServiceDefinition } from '../core/service.js';
 import type { Emulator } from '../emulator.js';
-import { evaluate, type DecidingStatement, type EvalResult } from './policy.js';
+import type { DecidingStatement, EvalResult } from './policy.js';
 import { isEnforced, type Principal } from './principal.js';
 import { authErrors } from './authenticate.js';
 import { principalPolicies } from '../services/iam/policies.js';
@@ -113,6 +113,8 @@ export async function enforce(
   if ((!isEnforced(principal) && !anonymous) || requests.length === 0) return;
   // Anonymous callers have no identity policies: only a resource policy can allow them.
   const policies = anonymous ? { identity: [] } : await principalPolicies(emulator, principal);
+  // The policy engine loads on the first request that needs it, not at start-up.
+  const { evaluate } = await import('./policy.js');
   const base = globalContext(emulator, principal, opts.region, opts.http);
   for (const r of requests) {
     const resourceAccount = r.resourceAccount ?? principal.accountId;

@@ -1,6 +1,6 @@
 import type { NormalizedSchema } from '@smithy/core/schema';
-import type { HttpRequest, HttpResponse } from '../core/http.js';
-import { parseQueryString } from '../core/http.js';
+import type { HttpResponse } from '../core/http.js';
+import { formParams } from './form.js';
 import { AwsError, statusOf } from '../core/errors.js';
 import type { ProtocolCodec } from './types.js';
 import { members, requiredMemberNames } from './model.js';
@@ -80,22 +80,6 @@ export function queryProtocol(flavour: 'awsQuery' | 'ec2Query'): ProtocolCodec {
   };
 }
 
-const paramCache = new WeakMap<HttpRequest, Map<string, string>>();
-
-/** The request's parameters: the URL's query, then the form body's (which win). */
-export function formParams(req: HttpRequest): Map<string, string> {
-  let params = paramCache.get(req);
-  if (params) return params;
-  params = new Map(req.query);
-  const type = req.headers['content-type'] ?? '';
-  if (req.body.length && (type === '' || type.includes('x-www-form-urlencoded'))) {
-    for (const [k, v] of parseQueryString(req.body.toString('utf8'), true)) params.set(k, v);
-  } else if (req.body.length && req.method === 'POST') {
-    throw new AwsError('MalformedQueryString', `Unsupported content type for this service: ${type.slice(0, 80)}`, 400);
-  }
-  paramCache.set(req, params);
-  return params;
-}
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -195,3 +179,5 @@ function scalar(ns: NormalizedSchema, raw: string, key: string, code: string): u
   return raw;
 }
 
+
+export { formParams };
