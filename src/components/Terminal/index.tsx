@@ -1,4 +1,5 @@
-import {lazy, Suspense, useEffect, useId, useState, type ReactNode} from 'react';
+import {lazy, Suspense, useEffect, useState, type ReactNode} from 'react';
+import {useLocation} from '@docusaurus/router';
 import NotRunning from '@site/src/components/sandbox/NotRunning';
 import {useSandboxPresence} from '@site/src/components/sandbox/client';
 import styles from './styles.module.css';
@@ -20,8 +21,10 @@ export interface TerminalProps {
  */
 export default function Terminal({lab, rows = 18}: TerminalProps): ReactNode {
   const presence = useSandboxPresence();
-  const id = useId();
-  const storageKey = `awslings.terminal:${lab ?? ''}:${id}`;
+  // The key must be the same after a reload. React's useId is not: for components that mount
+  // after hydration (the Lab panel renders its terminal once the lab has loaded) it counts mounts.
+  const {pathname} = useLocation();
+  const storageKey = `awslings.terminal:${pathname}:${lab ?? ''}`;
   const [open, setOpen] = useState(false);
 
   // A terminal that was open before a reload comes back, attached to the same shell.
