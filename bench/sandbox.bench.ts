@@ -114,7 +114,7 @@ async function lessonJavaScript(): Promise<void> {
     await page.waitForLoadState('networkidle');
     const before = (await Promise.all(scripts)).reduce((a, b) => a + b, 0);
     const countBefore = scripts.length;
-    await page.getByRole('button', { name: /Open a terminal/ }).click();
+    await page.getByRole('button', { name: /Open a terminal/ }).first().click();
     await page.locator('[data-terminal-state="connected"]').waitFor();
     await page.waitForLoadState('networkidle');
     const after = (await Promise.all(scripts)).reduce((a, b) => a + b, 0);

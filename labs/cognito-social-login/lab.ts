@@ -194,10 +194,10 @@ export default defineLab({
       id: 'hosted-ui-sign-in',
       title: 'A sign-in through the hosted UI and the stand-in Google page ends with tokens',
       points: 3,
+      services: ['stand-in-idps'],
       timeoutMs: 20_000,
       hint: 'The checker follows the same path as signin.ts, with a new Google account. Run npx tsx signin.ts and sign in in your browser to see where it stops; the error page or the error in the callback says why.',
       async run(ctx: CheckContext) {
-        if (!ctx.target.isAwslings) ctx.fail('This check signs in through the sandbox\'s stand-in Google page, which only the awslings sandbox serves. On AWS, sign in with signin.ts and a real Google account.');
         const p = await pool(ctx);
         const c = await client(ctx);
         if (!p.Domain) ctx.fail(`${POOL} has no domain, so it has no hosted UI yet.`);
@@ -217,6 +217,7 @@ export default defineLab({
       id: 'federated-user',
       title: 'The pool now has a Google_… user, with the email from Google',
       points: 2,
+      services: ['stand-in-idps'],
       hint: 'This follows from the sign-in of the previous check: make that one pass first.',
       async run(ctx: CheckContext) {
         const username = ctx.shared.federated as string | undefined;

@@ -181,7 +181,7 @@ export default defineLab({
       id: 'partner-assumes',
       title: 'The partner assumes the role with the external ID, and can only watch the queue',
       points: 2,
-      services: ['iam-enforcement'],
+      services: ['iam-enforcement', 'sandbox-accounts'],
       timeoutMs: 20_000,
       hint: `The condition's value must be exactly ${EXTERNAL_ID}. The role's own policy: Allow sqs:GetQueueAttributes on the queue ARN, and nothing else.`,
       async run(ctx) {
@@ -205,7 +205,7 @@ export default defineLab({
       id: 'external-id-required',
       title: 'Without the right external ID, or from another account, AssumeRole is denied',
       points: 2,
-      services: ['iam-enforcement'],
+      services: ['iam-enforcement', 'sandbox-accounts'],
       timeoutMs: 20_000,
       hint: 'A Condition { "StringEquals": { "sts:ExternalId": "..." } } on the trust statement, and the partner\'s account as the only principal.',
       async run(ctx) {

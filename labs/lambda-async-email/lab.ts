@@ -87,6 +87,7 @@ export default defineLab({
       id: 'sends-welcome',
       title: 'An asynchronous invocation sends the welcome e-mail',
       points: 2,
+      services: ['mail-outbox'],
       timeoutMs: 20_000,
       hint: 'In the handler, await ses.send(new SendEmailCommand({ Source: "welcome@example.com", Destination: { ToAddresses: [event.email] }, Message: { Subject: { Data: `Welcome, ${name}!` }, Body: { Text: { Data: "..." } } } })).',
       async run(ctx) {

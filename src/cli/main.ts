@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { EXIT, reportError } from './commands/shared.js';
 
@@ -30,11 +31,20 @@ const targetOptions = (c: Command) =>
     .option('--real-aws', 'with --target aws: yes, use a real AWS account (it may cost money)')
     .option('--port <port>', 'the sandbox port (default 4566, or AWSLINGS_PORT)');
 
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
   const program = new Command();
   program
     .name('awslings')
     .description('An offline, hands-on course in AWS serverless: lessons, graded labs, and an AWS sandbox.')
+    .version(packageVersion(), '-V, --version', 'the version of awslings')
     .showHelpAfterError()
     .exitOverride((err) => {
       process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
@@ -102,8 +112,9 @@ export async function main(argv: string[]): Promise<void> {
   targetOptions(
     program
       .command('cleanup')
-      .description("delete every lab's resources on a target (a real account: --target aws --real-aws)")
+      .description("delete every lab's resources, and whatever is tagged awslings:lab, on a target (a real account: --target aws --real-aws)")
       .option('--labs <labs>', 'only these labs, comma-separated')
+      .option('--dry-run', 'list what is tagged awslings:lab, and delete nothing')
       .option('-y, --yes', 'do not ask for confirmation'),
   ).action(exitWith((o) => lazy('./commands/cleanup.js', 'cleanupCommand')(o)));
 

@@ -13,8 +13,9 @@ import type {
   ScriptResult,
   TargetInfo,
 } from './types.js';
-import { clientConfig, missingServices, targetEnv } from './target.js';
+import { CAPABILITIES, clientConfig, missingServices, targetEnv } from './target.js';
 import { OutputBuffer, runScript } from './script.js';
+import { tagClient, tagsResources } from './tags.js';
 
 const BRAND = Symbol.for('awslings.check-failure');
 
@@ -47,8 +48,12 @@ function labContext(lab: LabDefinition, target: TargetInfo, workspace: string): 
     accountId: target.accountId,
     workspace,
     config,
-    client: (Ctor, o) => new Ctor(config(o)),
-    env: () => targetEnv(target),
+    // On a target that tags resources, what the lab creates carries awslings:lab=<id> (tags.ts).
+    client: (Ctor, o) => {
+      const client = new Ctor(config(o));
+      return tagsResources(target.name) ? (tagClient(client as { middlewareStack: unknown }, lab.id) as typeof client) : client;
+    },
+    env: () => (tagsResources(target.name) ? { ...targetEnv(target), AWSLINGS_LAB_TAG: lab.id } : targetEnv(target)),
   };
 }
 
@@ -189,7 +194,7 @@ async function runOneCheck(
   if (missing.length) {
     return result({
       status: 'skipped',
-      message: `Skipped: the ${target.name} target does not offer ${missing.join(', ')}${target.name === 'localstack' ? ' (LocalStack\'s free edition lacks it)' : ''}.`,
+      message: `Skipped: the ${target.name} target does not offer ${missing.map((m) => CAPABILITIES[m] ?? m).join(', ')}${target.name === 'localstack' ? " (LocalStack's free edition lacks it)" : ''}.`,
     });
   }
   const output = new OutputBuffer(4 * 1024, 12 * 1024);

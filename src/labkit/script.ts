@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { BundleError, bundleScript } from './bundle.js';
+import { PROJECT_ROOT } from '../common/paths.js';
 import type { ScriptResult } from './types.js';
 
 /** Keeps the head and the tail of a stream of output, so a flood costs little memory. */
@@ -64,8 +66,16 @@ export async function runScript(file: string, opts: RunScriptOptions): Promise<S
     return { status: 'failed', exitCode: null, output: `${file} does not compile:\n${message}`, durationMs: performance.now() - t0 };
   }
 
+  const flags = [`--max-old-space-size=${opts.maxMemoryMb ?? 512}`, '--enable-source-maps'];
+  if (opts.env.AWSLINGS_LAB_TAG) {
+    // Tag what the script creates with its lab (see tags.ts).
+    const preload = join(buildDir, 'awslings-tag-preload.mjs');
+    await bundleScript(join(PROJECT_ROOT, 'src', 'labkit', 'tag-preload.ts'), preload, PROJECT_ROOT);
+    flags.push('--import', pathToFileURL(preload).href);
+  }
+
   const output = new OutputBuffer();
-  const child = spawn(process.execPath, [`--max-old-space-size=${opts.maxMemoryMb ?? 512}`, '--enable-source-maps', outfile, ...(opts.args ?? [])], {
+  const child = spawn(process.execPath, [...flags, outfile, ...(opts.args ?? [])], {
     cwd: opts.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LANG: process.env.LANG ?? 'C.UTF-8', NODE_NO_WARNINGS: '1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -38,7 +38,7 @@ export class TargetError extends Error {
   }
 }
 
-interface Health {
+export interface Health {
   services: Record<string, string>;
   awslings?: boolean;
 }
@@ -63,11 +63,24 @@ export function rootCredentials(accountId: string): AwsCredentialIdentity {
  * service: the awslings sandbox evaluates IAM policies, LocalStack's free edition accepts every call,
  * so checks that expect a denial name it and are skipped where it is missing.
  */
-const availableServices = (h: Health) => {
+export const availableServices = (h: Health): Set<string> => {
   const set = new Set(Object.entries(h.services ?? {}).filter(([, s]) => /available|running/.test(s)).map(([k]) => k));
-  if (h.awslings) set.add('iam-enforcement');
+  if (h.awslings) for (const c of ['iam-enforcement', ...SANDBOX_ONLY]) set.add(c);
+  else if (set.has('ses')) set.add('mail-outbox'); // LocalStack keeps sent mail at /_aws/ses
   return set;
 };
+
+/**
+ * Capabilities only the awslings sandbox has, which a check can name in its `services`: on a real
+ * account (and elsewhere) such a check is skipped with the reason, rather than failed.
+ */
+export const CAPABILITIES: Record<string, string> = {
+  'iam-enforcement': 'IAM enforcement (requests that IAM would deny are let through)',
+  'sandbox-accounts': 'other accounts to act from (a real check would need the keys of a second account)',
+  'stand-in-idps': "the stand-in Google and Facebook sign-in pages (a real check would need a person at Google's page)",
+  'mail-outbox': 'a mailbox the checker can read (real mail goes to real inboxes)',
+};
+const SANDBOX_ONLY = ['sandbox-accounts', 'stand-in-idps', 'mail-outbox'];
 
 export async function resolveTarget(opts: TargetOptions = {}): Promise<ResolvedTarget> {
   const name = opts.target ?? process.env.AWSLINGS_TARGET ?? 'embedded';
@@ -194,6 +207,6 @@ export function targetEnv(target: TargetInfo): Record<string, string> {
 
 /** Which of these services the target lacks (empty when it has them all or cannot tell). */
 export function missingServices(target: TargetInfo, services: string[]): string[] {
-  if (!target.services) return [];
+  if (!target.services) return target.isAwslings ? [] : services.filter((s) => SANDBOX_ONLY.includes(s));
   return services.filter((s) => !target.services!.has(s));
 }

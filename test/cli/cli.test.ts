@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import * as IAM from '@aws-sdk/client-iam';
+import * as SQS from '@aws-sdk/client-sqs';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { BIN, ROOT } from '../helpers/cli.js';
 
@@ -17,11 +18,12 @@ let stateDir: string;
 let workspace: string;
 
 /** Runs the real `awslings` command against the test's emulator, with its own labs, workspace and progress. */
-async function awslings(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function awslings(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], {
       env: {
         ...process.env,
+        ...extraEnv,
         AWSLINGS_LABS_DIR: FIXTURES,
         AWSLINGS_WORKSPACE_DIR: workspace,
         AWSLINGS_STATE_DIR: stateDir,
@@ -130,6 +132,50 @@ describe('the awslings CLI', () => {
     expect(done.code).toBe(0);
     expect(done.stdout).toContain('✔ iam-basics');
     await expect(iam.send(new IAM.GetUserCommand({ UserName: 'alice' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });
+  });
+
+  it('where resources are tagged (a real account), what a lab makes carries awslings:lab, and cleanup sweeps it', async () => {
+    const iam = new IAM.IAMClient(emu.config());
+    const sqs = new SQS.SQSClient(emu.config());
+    // The learner's script makes the user the lab asks for, and a queue that no lab cleanup knows.
+    const stray = `stray-${randomBytes(3).toString('hex')}`;
+    cpSync(join(FIXTURES, 'iam-basics', 'solution'), join(workspace, 'iam-basics'), { recursive: true });
+    writeFileSync(
+      join(workspace, 'iam-basics', 'deploy.ts'),
+      `import { CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
+       import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+       await new IAMClient({}).send(new CreateUserCommand({ UserName: 'alice', Tags: [{ Key: 'team', Value: 'blue' }] }));
+       await new SQSClient({}).send(new CreateQueueCommand({ QueueName: '${stray}' }));`,
+    );
+    const keep = (await sqs.send(new SQS.CreateQueueCommand({ QueueName: `keep-${stray}` }))).QueueUrl!;
+    const target = ['--target', emu.url];
+    const tagging = { AWSLINGS_TAG_RESOURCES: '1' };
+
+    const deployed = await awslings(['deploy', 'iam-basics', ...target], tagging);
+    expect(deployed.code, deployed.stdout + deployed.stderr).toBe(0);
+    // The learner's own tag is kept; the lab's is added.
+    const tags = (await iam.send(new IAM.ListUserTagsCommand({ UserName: 'alice' }))).Tags;
+    expect(tags).toEqual(expect.arrayContaining([{ Key: 'team', Value: 'blue' }, { Key: 'awslings:lab', Value: 'iam-basics' }]));
+    const strayUrl = (await sqs.send(new SQS.GetQueueUrlCommand({ QueueName: stray }))).QueueUrl!;
+    expect((await sqs.send(new SQS.ListQueueTagsCommand({ QueueUrl: strayUrl }))).Tags).toEqual({ 'awslings:lab': 'iam-basics' });
+    expect((await awslings(['check', 'iam-basics', ...target], tagging)).code).toBe(0);
+
+    const listed = await awslings(['cleanup', '--dry-run', ...target]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain(`SQS queue ${stray} (awslings:lab=iam-basics)`);
+    expect(listed.stdout).toContain('IAM user alice (awslings:lab=iam-basics)');
+    expect(listed.stdout).not.toContain(`keep-${stray}`);
+    expect(listed.stdout).toContain('Nothing was deleted.');
+    await expect(sqs.send(new SQS.GetQueueUrlCommand({ QueueName: stray }))).resolves.toBeTruthy();
+
+    const done = await awslings(['cleanup', '--labs', 'iam-basics', '--yes', ...target]);
+    expect(done.code, done.stdout).toBe(0);
+    expect(done.stdout).toContain(`✔ SQS queue ${stray} (awslings:lab=iam-basics): deleted`);
+    await expect(sqs.send(new SQS.GetQueueUrlCommand({ QueueName: stray }))).rejects.toMatchObject({ name: 'QueueDoesNotExist' });
+    await expect(iam.send(new IAM.GetUserCommand({ UserName: 'alice' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });
+    // What the course did not make stays.
+    expect((await sqs.send(new SQS.ListQueuesCommand({ QueueNamePrefix: 'keep-' }))).QueueUrls).toContain(keep);
+    expect((await awslings(['cleanup', '--dry-run', ...target])).stdout).toContain('Nothing tagged awslings:lab');
   });
 
   it('an unknown lab or a bad target is a usage error (exit 2) with a clear message', async () => {

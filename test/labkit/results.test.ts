@@ -89,6 +89,24 @@ describe('check results tell the learner apart from the checker', () => {
     expect(r).toMatchObject({ schema: 'awslings/lab-result@1', score: 1.5, maxScore: 7.5, passed: false, accountId: '123456789012' });
   });
 
+  it('on a real account, checks that need what only the sandbox has are skipped, with the reason', async () => {
+    const lab = defineLab({
+      ...base,
+      checks: [
+        { id: 'mail', title: 'reads the mail', points: 1, hint: 'h', services: ['mail-outbox'], run: async () => undefined },
+        { id: 'partner', title: 'acts from another account', points: 1, hint: 'h', services: ['iam-enforcement', 'sandbox-accounts'], run: async () => undefined },
+        { id: 'denial', title: 'expects a denial', points: 1, hint: 'h', services: ['iam-enforcement'], run: async () => undefined },
+      ],
+    });
+    // The test's emulator stands in for AWS: a target with no service list that is not the sandbox.
+    const r = await runLab(lab, { ...target, name: 'aws', services: undefined, isAwslings: false }, workspace, { deploy: false });
+    const by = Object.fromEntries(r.checks.map((c) => [c.id, c]));
+    expect(by.mail).toMatchObject({ status: 'skipped', message: 'Skipped: the aws target does not offer a mailbox the checker can read (real mail goes to real inboxes).' });
+    expect(by.partner.status).toBe('skipped');
+    expect(by.partner.message).toContain('other accounts to act from');
+    expect(by.denial.status).toBe('pass'); // AWS enforces IAM
+  });
+
   it('an unreachable target is an error, not the learner failing', async () => {
     const lab = defineLab({
       ...base,

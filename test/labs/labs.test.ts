@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { ROOT } from '../helpers/cli.js';
 import { labIds, loadLab, runLab, rootCredentials, type LabResult, type TargetInfo } from '../../src/labkit/index.js';
+import { availableServices } from '../../src/labkit/target.js';
 
 /**
  * Every lab the engine discovers: its untouched starter fails at least one check, and its
@@ -17,9 +18,8 @@ let account = 210000000000;
 
 beforeAll(async () => {
   emu = await startTestEmulator();
-  const health = (await (await fetch(`${emu.url}/_localstack/health`)).json()) as { services: Record<string, string> };
-  // The sandbox also enforces IAM, a capability some checks need (resolveTarget adds it the same way).
-  services = new Set([...Object.keys(health.services), 'iam-enforcement']);
+  // The services and capabilities (IAM enforcement, other accounts…) as resolveTarget finds them.
+  services = availableServices(await (await fetch(`${emu.url}/_localstack/health`)).json());
 });
 afterAll(async () => {
   await emu.close();
