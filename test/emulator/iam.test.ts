@@ -93,6 +93,15 @@ describe('IAM roles', () => {
     expectSameShape(decode(await iam.send(new IAM.ListRolesCommand({ PathPrefix: '/app/' }))), snap('list_roles_result'));
   });
 
+  it('stores an account named by its ID as the root ARN, as IAM does', async () => {
+    await iam.send(new IAM.CreateRoleCommand({ RoleName: 'by-account-id', AssumeRolePolicyDocument: trust({ AWS: ['111122223333', 'arn:aws:iam::444455556666:role/x'] }) }));
+    const doc = JSON.parse(decodeURIComponent((await iam.send(new IAM.GetRoleCommand({ RoleName: 'by-account-id' }))).Role!.AssumeRolePolicyDocument!));
+    expect(doc.Statement[0].Principal).toEqual({ AWS: ['arn:aws:iam::111122223333:root', 'arn:aws:iam::444455556666:role/x'] });
+    await iam.send(new IAM.UpdateAssumeRolePolicyCommand({ RoleName: 'by-account-id', PolicyDocument: trust({ AWS: '777788889999' }) }));
+    const updated = JSON.parse(decodeURIComponent((await iam.send(new IAM.GetRoleCommand({ RoleName: 'by-account-id' }))).Role!.AssumeRolePolicyDocument!));
+    expect(updated.Statement[0].Principal).toEqual({ AWS: 'arn:aws:iam::777788889999:root' });
+  });
+
   it('rejects a malformed trust policy as AWS does', async () => {
     const err = await iam.send(new IAM.CreateRoleCommand({ RoleName: 'bad', AssumeRolePolicyDocument: '{not json' })).catch((e) => e);
     expect(err).toMatchObject({ name: 'MalformedPolicyDocumentException', message: 'This policy contains invalid Json', $metadata: { httpStatusCode: 400 } });

@@ -81,7 +81,32 @@ export function checkPolicyDocument(raw: string, kind: 'identity' | 'trust'): st
   if (text.length > (kind === 'trust' ? 2048 : 6144) * 2) {
     throw new AwsError('LimitExceeded', `Cannot exceed quota for PolicySize: ${kind === 'trust' ? 2048 : 6144}`, 409);
   }
-  return text;
+  return kind === 'trust' ? normalizeAccountPrincipals(doc as PolicyDoc) ?? text : text;
+}
+
+type PolicyDoc = { Statement?: unknown };
+
+/**
+ * IAM stores an account named by its ID (`"AWS": "123456789012"`) as the account's root ARN, and
+ * GetRole shows it so: `arn:aws:iam::123456789012:root`. Returns the rewritten document, or
+ * undefined when there is nothing to rewrite (the document is then kept as it was sent).
+ */
+function normalizeAccountPrincipals(doc: PolicyDoc): string | undefined {
+  let changed = false;
+  const rewrite = (v: unknown): unknown => {
+    if (typeof v === 'string' && /^\d{12}$/.test(v)) {
+      changed = true;
+      return `arn:aws:iam::${v}:root`;
+    }
+    return Array.isArray(v) ? v.map(rewrite) : v;
+  };
+  for (const st of [doc.Statement].flat()) {
+    for (const key of ['Principal', 'NotPrincipal'] as const) {
+      const p = (st as Record<string, unknown> | undefined)?.[key];
+      if (p && typeof p === 'object' && 'AWS' in p) (p as Record<string, unknown>).AWS = rewrite((p as Record<string, unknown>).AWS);
+    }
+  }
+  return changed ? JSON.stringify(doc) : undefined;
 }
 
 /** Documents go back URL-encoded, as IAM sends them (the SDK hands them over undecoded). */
