@@ -3,7 +3,7 @@ import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as IAM from '@aws-sdk/client-iam';
 import * as STS from '@aws-sdk/client-sts';
-import { load, ms, report, rssMb, spawnEmulator, stats, stop } from './lib.js';
+import { load, ms, report, rssMb, spawnEmulator, stats, stop, stsLoadInWorkers } from './lib.js';
 
 const ROOT_CREDS = { accessKeyId: 'test', secretAccessKey: 'test' };
 const cfg = (endpoint: string, credentials = ROOT_CREDS) => ({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
@@ -60,7 +60,6 @@ export async function emulatorBench(): Promise<void> {
     const baseClients = Array.from({ length: 16 }, () => new STS.STSClient(cfg(baseUrl)));
     await load((w) => baseClients[w].send(new STS.GetCallerIdentityCommand({})), 16, 1000);
     const base = await load((w) => baseClients[w].send(new STS.GetCallerIdentityCommand({})), 16, 5000);
-    baseServer.close();
     // The same requests from a light HTTP client (16 keep-alive connections): the emulator's own capacity,
     // without the SDK's client-side work, which is what caps the figure above on a 2-core machine.
     const agent = new Agent({ keepAlive: true, maxSockets: 16 });
@@ -94,7 +93,20 @@ export async function emulatorBench(): Promise<void> {
       lat.push(performance.now() - t);
     }
     const p50 = stats(lat).p50;
-    report('GetCallerIdentity, 16 concurrent SDK clients', `${run.rps.toFixed(0)} req/s`, '>= 3,000 req/s', run.rps >= 3000, `canned-response Node server with the same clients: ${base.rps.toFixed(0)} req/s (emulator at ${((run.rps / base.rps) * 100).toFixed(0)}%)`);
+    report('GetCallerIdentity, 16 concurrent SDK clients in this one process', `${run.rps.toFixed(0)} req/s`, '>= 3,000 req/s', run.rps >= 3000, `canned-response Node server with the same clients: ${base.rps.toFixed(0)} req/s (emulator at ${((run.rps / base.rps) * 100).toFixed(0)}%): one thread of SDK clients is the limit`);
+    // The same 16 clients spread over two worker threads (as learners' processes would be), so the
+    // clients' signing and XML parsing can use both cores beside the emulator.
+    const spread = await stsLoadInWorkers(e.url, 2, 8, 5000);
+    const spreadBase = await stsLoadInWorkers(baseUrl, 2, 8, 5000);
+    baseServer.closeAllConnections();
+    baseServer.close();
+    report(
+      'GetCallerIdentity, 16 concurrent SDK clients (2 worker threads x 8)',
+      `${spread.rps.toFixed(0)} req/s`,
+      '>= 3,000 req/s',
+      spread.rps >= 3000,
+      `p50 ${ms(stats(spread.latencies).p50)}; canned-response server with the same clients: ${spreadBase.rps.toFixed(0)} req/s (emulator at ${((spread.rps / spreadBase.rps) * 100).toFixed(0)}%)`,
+    );
     report('GetCallerIdentity p50 latency (one client, sequential)', ms(p50), '< 2 ms', p50 < 2, `p99 ${ms(stats(lat).p99)}; under 16-way load p50 ${ms(stats(run.latencies).p50)}`);
 
     // 4. An enforced IAM call (user key, one policy) against the same call with root keys.

@@ -85,3 +85,31 @@ export async function load(fn: (worker: number) => Promise<unknown>, concurrency
   );
   return { latencies, rps: latencies.length / ((performance.now() - t0) / 1000) };
 }
+
+/**
+ * GetCallerIdentity from `workers` worker threads of `clientsPerWorker` SDK clients each, started
+ * together after a warm-up: requests per second over all of them, and every latency.
+ */
+export async function stsLoadInWorkers(url: string, workers: number, clientsPerWorker: number, durationMs: number): Promise<{ latencies: number[]; rps: number }> {
+  const { Worker } = await import('node:worker_threads');
+  const threads = Array.from({ length: workers }, () => new Worker(new URL('./sts-load.worker.mjs', import.meta.url), { workerData: { url, clients: clientsPerWorker, warmMs: 1000 } }));
+  try {
+    await Promise.all(threads.map((t) => new Promise<void>((resolve, reject) => {
+      t.once('error', reject);
+      t.once('message', () => resolve());
+    })));
+    const results = await Promise.all(
+      threads.map(
+        (t) =>
+          new Promise<{ latencies: number[]; seconds: number }>((resolve) => {
+            t.once('message', resolve);
+            t.postMessage({ durationMs });
+          }),
+      ),
+    );
+    const latencies = results.flatMap((r) => r.latencies);
+    return { latencies, rps: latencies.length / Math.max(...results.map((r) => r.seconds)) };
+  } finally {
+    await Promise.all(threads.map((t) => t.terminate()));
+  }
+}

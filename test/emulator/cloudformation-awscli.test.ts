@@ -91,7 +91,9 @@ Outputs:
     const name = stack.Outputs!.find((o) => o.OutputKey === 'FunctionName')!.OutputValue!;
     expect(await invoke(name, { name: 'Ada' })).toEqual({ greeting: 'hello Ada', from: name });
 
-    // A second deploy with a new parameter value goes through an UPDATE change set.
+    // A second deploy with a new parameter value goes through an UPDATE change set. The CLI names
+    // change sets after the current second, and the executed one stays: wait for the next second.
+    await new Promise((r) => setTimeout(r, 1050 - (Date.now() % 1000)));
     await cli(['cloudformation', 'deploy', '--template-file', 'packaged.yaml', '--stack-name', 'cli-app', '--capabilities', 'CAPABILITY_IAM', '--parameter-overrides', 'Greeting=hey']);
     expect((await cfn.send(new CFN.DescribeStacksCommand({ StackName: 'cli-app' }))).Stacks![0].StackStatus).toBe('UPDATE_COMPLETE');
     const cfg = await new Lambda.LambdaClient(emu.config()).send(new Lambda.GetFunctionConfigurationCommand({ FunctionName: name }));

@@ -333,6 +333,9 @@ Outputs:
     await CFN.waitUntilStackUpdateComplete({ client: cfn, maxWaitTime: 20, minDelay: 1 }, { StackName: 'reviewed' });
     expect((await ssm.send(new SSM.GetParameterCommand({ Name: '/reviewed/renamed' }))).Parameter!.Value).toBe('2');
     await expect(ssm.send(new SSM.GetParameterCommand({ Name: '/reviewed/p' }))).rejects.toMatchObject({ name: 'ParameterNotFound' });
+    // Executing a change set deletes the stack's others.
+    const after = await cfn.send(new CFN.ListChangeSetsCommand({ StackName: 'reviewed' }));
+    expect(after.Summaries!.map((s) => [s.ChangeSetName, s.ExecutionStatus])).toEqual([['second', 'EXECUTE_COMPLETE']]);
   });
 
   it('shares values through exports; the exporting stack cannot be deleted while they are imported', async () => {

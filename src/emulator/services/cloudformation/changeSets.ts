@@ -233,8 +233,9 @@ export const ExecuteChangeSet = operation<ExecuteChangeSetInput, object>({
     const stack = state.stacks[cs.StackId];
     if (!stack || stack.StackStatus === 'DELETE_COMPLETE') throw validation(`Stack [${cs.StackName}] does not exist`);
     cs.ExecutionStatus = 'EXECUTE_IN_PROGRESS';
-    for (const other of Object.values(state.changeSets)) {
-      if (other.StackId === cs.StackId && other !== cs) other.ExecutionStatus = 'OBSOLETE';
+    // CloudFormation deletes the stack's other change sets: they no longer fit the updated stack.
+    for (const [id, other] of Object.entries(state.changeSets)) {
+      if (other.StackId === cs.StackId && other !== cs) delete state.changeSets[id];
     }
     stack.ChangeSetId = cs.ChangeSetId;
     if (input.DisableRollback !== undefined) stack.DisableRollback = input.DisableRollback;
