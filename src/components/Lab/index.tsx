@@ -338,7 +338,7 @@ function LabPanel({id}: {id: string}): ReactNode {
 
 
       <h3 className={styles.sub}>Terminal</h3>
-      <Terminal lab={lab.id} />
+      <Terminal lab={lab.id} name="lab" />
 
       <h3 className={styles.sub}>Sandbox inspector</h3>
       {inspector ? (

@@ -13,18 +13,23 @@ export interface TerminalProps {
   lab?: string;
   /** Rows of text; the width follows the page. */
   rows?: number;
+  /**
+   * Tells apart terminals of the same lab on one page (each keeps its own shell across a reload).
+   * The Lab panel's terminal is `lab`; a terminal placed in a lesson is `terminal` unless named.
+   */
+  name?: string;
 }
 
 /**
  * A shell on the learner's machine, in the page: the sandbox server runs it in
  * workspace/<lab>, with the AWS environment that reaches the sandbox.
  */
-export default function Terminal({lab, rows = 18}: TerminalProps): ReactNode {
+export default function Terminal({lab, rows = 18, name = 'terminal'}: TerminalProps): ReactNode {
   const presence = useSandboxPresence();
   // The key must be the same after a reload. React's useId is not: for components that mount
   // after hydration (the Lab panel renders its terminal once the lab has loaded) it counts mounts.
   const {pathname} = useLocation();
-  const storageKey = `awslings.terminal:${pathname}:${lab ?? ''}`;
+  const storageKey = `awslings.terminal:${pathname}:${lab ?? ''}:${name}`;
   const [open, setOpen] = useState(false);
 
   // A terminal that was open before a reload comes back, attached to the same shell.
