@@ -23,6 +23,7 @@ import type {
   TagPolicyRequest,
   UntagPolicyRequest,
 } from '@aws-sdk/client-iam';
+import { tagOperations } from './tagging.js';
 import { AwsError } from '../../core/errors.js';
 import { operation, type RequestContext } from '../../core/service.js';
 import { iamUniqueId } from '../../core/ids.js';
@@ -40,7 +41,6 @@ import {
   noSuchEntity,
   nowIso,
   paginate,
-  removeTags,
   touch,
 } from './common.js';
 import { awsManagedPolicies, isAwsManagedArn, managedPolicy } from './policies.js';
@@ -248,34 +248,14 @@ export const SetDefaultPolicyVersion = operation<SetDefaultPolicyVersionRequest,
   },
 });
 
-export const TagPolicy = operation<TagPolicyRequest, object>({
-  authorize: (i) => ({ action: 'iam:TagPolicy', resource: i.PolicyArn! }),
-  handler(input, ctx) {
-    const p = ownPolicy(ctx, input.PolicyArn);
-    p.Tags = mergeTags(p.Tags, input.Tags);
-    touch(iamState(ctx));
-    return {};
-  },
-});
-
-export const UntagPolicy = operation<UntagPolicyRequest, object>({
-  authorize: (i) => ({ action: 'iam:UntagPolicy', resource: i.PolicyArn! }),
-  handler(input, ctx) {
-    const p = ownPolicy(ctx, input.PolicyArn);
-    p.Tags = removeTags(p.Tags, input.TagKeys);
-    touch(iamState(ctx));
-    return {};
-  },
-});
-
-export const ListPolicyTags = operation<ListPolicyTagsRequest, ListPolicyTagsResponse>({
-  authorize: (i) => ({ action: 'iam:ListPolicyTags', resource: i.PolicyArn! }),
-  handler(input, ctx) {
-    const p = ownPolicy(ctx, input.PolicyArn);
-    const { page, IsTruncated, Marker } = paginate(p.Tags, input.Marker, input.MaxItems);
-    return { Tags: page, IsTruncated, Marker };
-  },
-});
+const policyTags = tagOperations<TagPolicyRequest, UntagPolicyRequest, ListPolicyTagsRequest, ListPolicyTagsResponse>(
+  'Policy',
+  (i, ctx) => ownPolicy(ctx, i.PolicyArn),
+  (i) => i.PolicyArn!,
+);
+export const TagPolicy = policyTags.tag;
+export const UntagPolicy = policyTags.untag;
+export const ListPolicyTags = policyTags.list;
 
 export const ListEntitiesForPolicy = operation<ListEntitiesForPolicyRequest, ListEntitiesForPolicyResponse>({
   authorize: (i) => ({ action: 'iam:ListEntitiesForPolicy', resource: i.PolicyArn! }),

@@ -18,6 +18,7 @@ import type {
   UpdateRoleDescriptionResponse,
   UpdateRoleRequest,
 } from '@aws-sdk/client-iam';
+import { tagOperations } from './tagging.js';
 import { AwsError } from '../../core/errors.js';
 import { operation, type RequestContext } from '../../core/service.js';
 import { iamUniqueId } from '../../core/ids.js';
@@ -36,7 +37,6 @@ import {
   nowIso,
   paginate,
   pathPrefixFilter,
-  removeTags,
   touch,
 } from './common.js';
 import { managedPolicy } from './policies.js';
@@ -173,34 +173,14 @@ export const DeleteRole = operation<DeleteRoleRequest, object>({
   },
 });
 
-export const TagRole = operation<TagRoleRequest, object>({
-  authorize: (i, ctx) => ({ action: 'iam:TagRole', resource: roleArn(ctx, i.RoleName!) }),
-  handler(input, ctx) {
-    const role = getRoleRecord(ctx, input.RoleName);
-    role.Tags = mergeTags(role.Tags, input.Tags);
-    touch(iamState(ctx));
-    return {};
-  },
-});
-
-export const UntagRole = operation<UntagRoleRequest, object>({
-  authorize: (i, ctx) => ({ action: 'iam:UntagRole', resource: roleArn(ctx, i.RoleName!) }),
-  handler(input, ctx) {
-    const role = getRoleRecord(ctx, input.RoleName);
-    role.Tags = removeTags(role.Tags, input.TagKeys);
-    touch(iamState(ctx));
-    return {};
-  },
-});
-
-export const ListRoleTags = operation<ListRoleTagsRequest, ListRoleTagsResponse>({
-  authorize: (i, ctx) => ({ action: 'iam:ListRoleTags', resource: roleArn(ctx, i.RoleName!) }),
-  handler(input, ctx) {
-    const role = getRoleRecord(ctx, input.RoleName);
-    const { page, IsTruncated, Marker } = paginate(role.Tags, input.Marker, input.MaxItems);
-    return { Tags: page, IsTruncated, Marker };
-  },
-});
+const roleTags = tagOperations<TagRoleRequest, UntagRoleRequest, ListRoleTagsRequest, ListRoleTagsResponse>(
+  'Role',
+  (i, ctx) => getRoleRecord(ctx, i.RoleName),
+  (i, ctx) => roleArn(ctx, i.RoleName!),
+);
+export const TagRole = roleTags.tag;
+export const UntagRole = roleTags.untag;
+export const ListRoleTags = roleTags.list;
 
 export const PutRolePermissionsBoundary = operation<PutRolePermissionsBoundaryRequest, object>({
   authorize: (i, ctx) => ({ action: 'iam:PutRolePermissionsBoundary', resource: roleArn(ctx, i.RoleName!) }),

@@ -15,6 +15,7 @@ import type {
   UpdateUserRequest,
   User,
 } from '@aws-sdk/client-iam';
+import { tagOperations } from './tagging.js';
 import { operation, type RequestContext } from '../../core/service.js';
 import { iamUniqueId } from '../../core/ids.js';
 import { iamState, type IamUser } from './state.js';
@@ -30,7 +31,6 @@ import {
   nowIso,
   paginate,
   pathPrefixFilter,
-  removeTags,
   touch,
 } from './common.js';
 import { managedPolicy } from './policies.js';
@@ -156,34 +156,14 @@ export const DeleteUser = operation<DeleteUserRequest, object>({
   },
 });
 
-export const TagUser = operation<TagUserRequest, object>({
-  authorize: (i, ctx) => ({ action: 'iam:TagUser', resource: userArn(ctx, i.UserName!) }),
-  handler(input, ctx) {
-    const user = getUserRecord(ctx, input.UserName);
-    user.Tags = mergeTags(user.Tags, input.Tags);
-    touch(iamState(ctx));
-    return {};
-  },
-});
-
-export const UntagUser = operation<UntagUserRequest, object>({
-  authorize: (i, ctx) => ({ action: 'iam:UntagUser', resource: userArn(ctx, i.UserName!) }),
-  handler(input, ctx) {
-    const user = getUserRecord(ctx, input.UserName);
-    user.Tags = removeTags(user.Tags, input.TagKeys);
-    touch(iamState(ctx));
-    return {};
-  },
-});
-
-export const ListUserTags = operation<ListUserTagsRequest, ListUserTagsResponse>({
-  authorize: (i, ctx) => ({ action: 'iam:ListUserTags', resource: userArn(ctx, i.UserName!) }),
-  handler(input, ctx) {
-    const user = getUserRecord(ctx, input.UserName);
-    const { page, IsTruncated, Marker } = paginate(user.Tags, input.Marker, input.MaxItems);
-    return { Tags: page, IsTruncated, Marker };
-  },
-});
+const userTags = tagOperations<TagUserRequest, UntagUserRequest, ListUserTagsRequest, ListUserTagsResponse>(
+  'User',
+  (i, ctx) => getUserRecord(ctx, i.UserName),
+  (i, ctx) => userArn(ctx, i.UserName!),
+);
+export const TagUser = userTags.tag;
+export const UntagUser = userTags.untag;
+export const ListUserTags = userTags.list;
 
 export const PutUserPermissionsBoundary = operation<PutUserPermissionsBoundaryRequest, object>({
   authorize: (i, ctx) => ({ action: 'iam:PutUserPermissionsBoundary', resource: userArn(ctx, i.UserName!) }),
