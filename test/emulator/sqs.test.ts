@@ -1,12 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as SQS from '@aws-sdk/client-sqs';
 import * as IAM from '@aws-sdk/client-iam';
 import { startTestEmulator, type Credentials, type TestEmulator } from '../helpers/emulator.js';
-import { expectSameShape, plainOutput, snapshot } from '../helpers/snapshots.js';
+import { expectSameShape, plainOutput, recorded, snapshot } from '../helpers/snapshots.js';
 import { queueUrlFromArn } from '../../src/emulator/services/sqs/state.js';
 
 const FILE = 'sqs__test_sqs.snapshot.json';
@@ -22,16 +21,14 @@ function normalised(snap: unknown): unknown {
   return JSON.parse(JSON.stringify(snap), (_k, v) => (v === 'timestamp' ? '<timestamp>' : v));
 }
 
-const RECORDED = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'reference', 'aws-snapshots', FILE), 'utf8')) as Record<string, { 'recorded-content': Record<string, any> }>;
-
 /** An SDK error against a boto-recorded one: the query code, the JSON type, message and HTTP status. */
 function expectError(err: any, test: string, key: string): void {
-  const recorded = Object.entries(RECORDED).find(([k]) => k.endsWith(test))![1]['recorded-content'][key];
-  const e = recorded.Error;
+  const rec = recorded(FILE, test, key);
+  const e = rec.Error;
   expect(err.Code ?? err.name, 'query error code').toBe(e.Code);
   if (e.QueryErrorCode) expect(String(err.__type ?? err.name).replace(/^.*#/, ''), 'JSON error type').toBe(e.QueryErrorCode);
   if (!/<[^>]+>/.test(e.Message)) expect(err.message).toBe(e.Message);
-  expect(err.$metadata.httpStatusCode).toBe(recorded.ResponseMetadata.HTTPStatusCode);
+  expect(err.$metadata.httpStatusCode).toBe(rec.ResponseMetadata.HTTPStatusCode);
 }
 
 const create = async (QueueName: string, Attributes?: Record<string, string>) =>

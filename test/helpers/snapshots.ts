@@ -11,8 +11,11 @@ import { getCurrentTest } from 'vitest/suite';
  */
 const DIR = [process.env.AWSLINGS_AWS_SNAPSHOTS ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'reference', 'aws-snapshots')].find((d) => existsSync(d));
 
-/** A recorded AWS response from ../shared/reference/aws-snapshots (boto3's view of it). */
-export function snapshot(file: string, test: string, key: string): Record<string, unknown> {
+/**
+ * A recorded AWS response from ../shared/reference/aws-snapshots (boto3's view of it), with its
+ * ResponseMetadata (the HTTP status). The current test is skipped where the recordings are missing.
+ */
+export function recorded(file: string, test: string, key: string): Record<string, any> {
   if (!DIR) {
     const note = 'the recorded AWS responses (../shared/reference/aws-snapshots, or AWSLINGS_AWS_SNAPSHOTS) are not on this machine';
     getCurrentTest()?.context.skip(note);
@@ -23,7 +26,12 @@ export function snapshot(file: string, test: string, key: string): Record<string
   if (!entry) throw new Error(`no snapshot ${test} in ${file}`);
   const value = entry[1]['recorded-content'][key] as Record<string, unknown>;
   if (!value) throw new Error(`no key ${key} in snapshot ${test}`);
-  const { ResponseMetadata: _, ...rest } = value;
+  return value;
+}
+
+/** A recorded AWS response without its ResponseMetadata: what an SDK client's output holds. */
+export function snapshot(file: string, test: string, key: string): Record<string, unknown> {
+  const { ResponseMetadata: _, ...rest } = recorded(file, test, key);
   return rest;
 }
 
