@@ -331,15 +331,21 @@ function ec2Networking(): Kind[] {
  * A kind the target does not offer is passed over; a resource that cannot go yet (an instance still
  * shutting down holds its security group) is reported as failed, with the service's reason.
  */
-export async function sweepTagged(target: TargetInfo, opts: { labs?: string[]; dryRun?: boolean; onResult?: (r: SweptResource) => void } = {}): Promise<SweptResource[]> {
+export async function sweepTagged(
+  target: TargetInfo,
+  opts: { labs?: string[]; dryRun?: boolean; onResult?: (r: SweptResource) => void; onUnlisted?: (kind: string, reason: string) => void } = {},
+): Promise<SweptResource[]> {
   const cfg = clientConfig(target);
   const results: SweptResource[] = [];
   for (const k of KINDS) {
     let found: Found[];
     try {
       found = await k.find(cfg);
-    } catch {
-      continue; // the target lacks the service, or the listing is not allowed: nothing to sweep there
+    } catch (e) {
+      // The target lacks the service, or the caller may not list it: said, so nobody takes the sweep for complete.
+      const err = e as { name?: string; message?: string };
+      opts.onUnlisted?.(k.kind, `${err.name}: ${err.message}`);
+      continue;
     }
     for (const f of found) {
       if (opts.labs && !opts.labs.includes(f.lab)) continue;

@@ -129,4 +129,17 @@ describe('lab tags and the cleanup sweep', () => {
     await expect(plain(SQS.SQSClient).send(new SQS.GetQueueUrlCommand({ QueueName: 'untagged-queue' }))).resolves.toBeTruthy();
     await expect(plain(Lambda.LambdaClient).send(new Lambda.GetFunctionCommand({ FunctionName: 'tagged-fn' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   }, 60_000);
+
+  it('says which kinds it could not list, rather than passing over them in silence', async () => {
+    await plain(IAM.IAMClient).send(new IAM.CreateUserCommand({ UserName: 'no-rights' }));
+    const key = (await plain(IAM.IAMClient).send(new IAM.CreateAccessKeyCommand({ UserName: 'no-rights' }))).AccessKey!;
+    const unlisted: [string, string][] = [];
+    const found = await sweepTagged(
+      { ...target, credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! } },
+      { dryRun: true, onUnlisted: (kind, reason) => unlisted.push([kind, reason]) },
+    );
+    expect(found).toEqual([]);
+    expect(unlisted.map(([kind]) => kind)).toContain('IAM role');
+    expect(unlisted.find(([kind]) => kind === 'Lambda function')?.[1]).toMatch(/^AccessDenied/);
+  });
 });

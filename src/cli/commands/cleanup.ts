@@ -7,6 +7,7 @@ import { colors } from '../format.js';
 import { EXIT, confirm, withTarget, type TargetFlags } from './shared.js';
 
 const describe = (r: SweptResource) => `${r.kind} ${r.id} (${LAB_TAG_KEY}=${r.lab})`;
+const onUnlisted = (kind: string, reason: string) => console.log(colors.dim(`– ${kind}s could not be listed, so none were swept: ${reason}`));
 
 /**
  * `awslings cleanup`: leaves a target (a real account above all) as it was. First every lab's own
@@ -20,7 +21,7 @@ export async function cleanupCommand(flags: TargetFlags & { labs?: string; yes?:
 
   if (flags.dryRun) {
     return withTarget(flags, async ({ info }) => {
-      const found = await sweepTagged(info, { labs, dryRun: true });
+      const found = await sweepTagged(info, { labs, dryRun: true, onUnlisted });
       for (const r of found) console.log(describe(r));
       console.log(found.length ? `${found.length} tagged resource${found.length === 1 ? '' : 's'} on ${where}. Nothing was deleted.` : `Nothing tagged ${LAB_TAG_KEY} on ${where}.`);
       return EXIT.ok;
@@ -45,6 +46,7 @@ export async function cleanupCommand(flags: TargetFlags & { labs?: string; yes?:
     }
     const swept = await sweepTagged(info, {
       labs,
+      onUnlisted,
       onResult: (r) => {
         if (r.outcome === 'failed') console.log(`${colors.red('✘')} ${describe(r)}: ${r.reason}`);
         else console.log(`${colors.green('✔')} ${describe(r)}: ${r.outcome === 'deleting' ? 'deletion started' : 'deleted'}`);
