@@ -30,17 +30,11 @@ type Kind = { kind: string; find: (cfg: ReturnType<typeof clientConfig>) => Prom
 const labOfMap = (tags: Record<string, string> | undefined): string | undefined => tags?.[LAB_TAG_KEY];
 const labOfList = (tags: { Key?: string; Value?: string }[] | undefined): string | undefined => tags?.find((t) => t.Key === LAB_TAG_KEY)?.Value;
 
-/** Runs the listing calls one page at a time. */
-async function pages<T>(first: (token?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
-  const all: T[] = [];
-  let token: string | undefined;
-  for (let i = 0; i < 100; i++) {
-    const page = await first(token);
-    all.push(...page.items);
-    if (!page.next) break;
-    token = page.next;
-  }
-  return all;
+/** Every item of an SDK paginator's pages. */
+async function all<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | undefined): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of pages) out.push(...(items(page) ?? []));
+  return out;
 }
 
 const KINDS: Kind[] = [
@@ -49,10 +43,7 @@ const KINDS: Kind[] = [
     async find(cfg) {
       const m = await import('@aws-sdk/client-cloudformation');
       const cf = new m.CloudFormationClient(cfg);
-      const stacks = await pages(async (NextToken) => {
-        const r = await cf.send(new m.DescribeStacksCommand({ NextToken }));
-        return { items: r.Stacks ?? [], next: r.NextToken };
-      });
+      const stacks = await all(m.paginateDescribeStacks({ client: cf }, {}), (p) => p.Stacks);
       return stacks.flatMap((s) => {
         const lab = labOfList(s.Tags);
         if (!lab || s.StackStatus === 'DELETE_COMPLETE') return [];
@@ -65,10 +56,7 @@ const KINDS: Kind[] = [
     async find(cfg) {
       const m = await import('@aws-sdk/client-lambda');
       const lambda = new m.LambdaClient(cfg);
-      const fns = await pages(async (Marker) => {
-        const r = await lambda.send(new m.ListFunctionsCommand({ Marker }));
-        return { items: r.Functions ?? [], next: r.NextMarker };
-      });
+      const fns = await all(m.paginateListFunctions({ client: lambda }, {}), (p) => p.Functions);
       const out: Found[] = [];
       for (const f of fns) {
         const lab = labOfMap((await lambda.send(new m.ListTagsCommand({ Resource: f.FunctionArn }))).Tags);
@@ -82,10 +70,7 @@ const KINDS: Kind[] = [
     async find(cfg) {
       const m = await import('@aws-sdk/client-api-gateway');
       const apigw = new m.APIGatewayClient(cfg);
-      const apis = await pages(async (position) => {
-        const r = await apigw.send(new m.GetRestApisCommand({ position, limit: 500 }));
-        return { items: r.items ?? [], next: r.position };
-      });
+      const apis = await all(m.paginateGetRestApis({ client: apigw, pageSize: 500 }, {}), (p) => p.items);
       return apis.flatMap((a) => {
         const lab = labOfMap(a.tags);
         return lab ? [{ id: `${a.name} (${a.id})`, lab, remove: async () => void (await apigw.send(new m.DeleteRestApiCommand({ restApiId: a.id }))) }] : [];
@@ -97,10 +82,16 @@ const KINDS: Kind[] = [
     async find(cfg) {
       const m = await import('@aws-sdk/client-apigatewayv2');
       const apigw = new m.ApiGatewayV2Client(cfg);
-      const apis = await pages(async (NextToken) => {
-        const r = await apigw.send(new m.GetApisCommand({ NextToken }));
-        return { items: r.Items ?? [], next: r.NextToken };
-      });
+      // The SDK has no paginator for GetApis.
+      async function* getApis() {
+        let NextToken: string | undefined;
+        do {
+          const page = await apigw.send(new m.GetApisCommand({ NextToken }));
+          yield page;
+          NextToken = page.NextToken;
+        } while (NextToken);
+      }
+      const apis = await all(getApis(), (p) => p.Items);
       return apis.flatMap((a) => {
         const lab = labOfMap(a.Tags);
         return lab ? [{ id: `${a.Name} (${a.ApiId})`, lab, remove: async () => void (await apigw.send(new m.DeleteApiCommand({ ApiId: a.ApiId }))) }] : [];
@@ -112,10 +103,7 @@ const KINDS: Kind[] = [
     async find(cfg) {
       const m = await import('@aws-sdk/client-sqs');
       const sqs = new m.SQSClient(cfg);
-      const urls = await pages(async (NextToken) => {
-        const r = await sqs.send(new m.ListQueuesCommand({ NextToken, MaxResults: 1000 }));
-        return { items: r.QueueUrls ?? [], next: r.NextToken };
-      });
+      const urls = await all(m.paginateListQueues({ client: sqs, pageSize: 1000 }, {}), (p) => p.QueueUrls);
       const out: Found[] = [];
       for (const QueueUrl of urls) {
         const lab = labOfMap((await sqs.send(new m.ListQueueTagsCommand({ QueueUrl }))).Tags);
@@ -129,10 +117,7 @@ const KINDS: Kind[] = [
     async find(cfg) {
       const m = await import('@aws-sdk/client-cloudwatch-logs');
       const logs = new m.CloudWatchLogsClient(cfg);
-      const groups = await pages(async (nextToken) => {
-        const r = await logs.send(new m.DescribeLogGroupsCommand({ nextToken }));
-        return { items: r.logGroups ?? [], next: r.nextToken };
-      });
+      const groups = await all(m.paginateDescribeLogGroups({ client: logs }, {}), (p) => p.logGroups);
       const out: Found[] = [];
       for (const g of groups) {
         const lab = labOfMap((await logs.send(new m.ListTagsLogGroupCommand({ logGroupName: g.logGroupName }))).tags);
@@ -146,10 +131,7 @@ const KINDS: Kind[] = [
     async find(cfg) {
       const m = await import('@aws-sdk/client-cognito-identity-provider');
       const idp = new m.CognitoIdentityProviderClient(cfg);
-      const pools = await pages(async (NextToken) => {
-        const r = await idp.send(new m.ListUserPoolsCommand({ NextToken, MaxResults: 60 }));
-        return { items: r.UserPools ?? [], next: r.NextToken };
-      });
+      const pools = await all(m.paginateListUserPools({ client: idp }, { MaxResults: 60 }), (p) => p.UserPools);
       const out: Found[] = [];
       for (const p of pools) {
         const pool = (await idp.send(new m.DescribeUserPoolCommand({ UserPoolId: p.Id }))).UserPool;
@@ -175,10 +157,7 @@ const KINDS: Kind[] = [
     async find(cfg) {
       const m = await import('@aws-sdk/client-cognito-identity');
       const ci = new m.CognitoIdentityClient(cfg);
-      const pools = await pages(async (NextToken) => {
-        const r = await ci.send(new m.ListIdentityPoolsCommand({ NextToken, MaxResults: 60 }));
-        return { items: r.IdentityPools ?? [], next: r.NextToken };
-      });
+      const pools = await all(m.paginateListIdentityPools({ client: ci }, { MaxResults: 60 }), (p) => p.IdentityPools);
       const out: Found[] = [];
       for (const p of pools) {
         const lab = labOfMap((await ci.send(new m.DescribeIdentityPoolCommand({ IdentityPoolId: p.IdentityPoolId }))).IdentityPoolTags);
@@ -205,10 +184,7 @@ const KINDS: Kind[] = [
     async find(cfg) {
       const m = await import('@aws-sdk/client-iam');
       const iam = new m.IAMClient(cfg);
-      const roles = await pages(async (Marker) => {
-        const r = await iam.send(new m.ListRolesCommand({ Marker }));
-        return { items: r.Roles ?? [], next: r.IsTruncated ? r.Marker : undefined };
-      });
+      const roles = await all(m.paginateListRoles({ client: iam }, {}), (p) => p.Roles);
       const out: Found[] = [];
       for (const role of roles) {
         if (role.Path?.startsWith('/aws-service-role/')) continue;
@@ -223,10 +199,7 @@ const KINDS: Kind[] = [
     async find(cfg) {
       const m = await import('@aws-sdk/client-iam');
       const iam = new m.IAMClient(cfg);
-      const users = await pages(async (Marker) => {
-        const r = await iam.send(new m.ListUsersCommand({ Marker }));
-        return { items: r.Users ?? [], next: r.IsTruncated ? r.Marker : undefined };
-      });
+      const users = await all(m.paginateListUsers({ client: iam }, {}), (p) => p.Users);
       const out: Found[] = [];
       for (const user of users) {
         const lab = labOfList((await iam.send(new m.ListUserTagsCommand({ UserName: user.UserName }))).Tags);
@@ -240,10 +213,7 @@ const KINDS: Kind[] = [
     async find(cfg) {
       const m = await import('@aws-sdk/client-iam');
       const iam = new m.IAMClient(cfg);
-      const policies = await pages(async (Marker) => {
-        const r = await iam.send(new m.ListPoliciesCommand({ Marker, Scope: 'Local' }));
-        return { items: r.Policies ?? [], next: r.IsTruncated ? r.Marker : undefined };
-      });
+      const policies = await all(m.paginateListPolicies({ client: iam }, { Scope: 'Local' }), (p) => p.Policies);
       const out: Found[] = [];
       for (const p of policies) {
         const lab = labOfList((await iam.send(new m.ListPolicyTagsCommand({ PolicyArn: p.Arn }))).Tags);

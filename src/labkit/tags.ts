@@ -71,7 +71,7 @@ const TAGGERS: Record<string, (input: Input, lab: string) => void> = {
 };
 
 /** The service part of an SDK client's name: `LambdaClient` → `Lambda`. */
-export const serviceOfClient = (clientName: string): string => clientName.replace(/Client$/, '');
+const serviceOfClient = (clientName: string): string => clientName.replace(/Client$/, '');
 
 /** Adds the lab tag to a create call's input, in place. Returns whether the operation takes tags. */
 export function addLabTag(service: string, commandName: string, input: Input, lab: string): boolean {

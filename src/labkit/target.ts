@@ -59,9 +59,9 @@ export function rootCredentials(accountId: string): AwsCredentialIdentity {
 }
 
 /**
- * The services a target offers, from its health check. `iam-enforcement` is a capability rather than a
- * service: the awslings sandbox evaluates IAM policies, LocalStack's free edition accepts every call,
- * so checks that expect a denial name it and are skipped where it is missing.
+ * The services a target offers, from its health check, plus the capabilities of CAPABILITIES it has:
+ * the awslings sandbox has them all; LocalStack, whose free edition accepts every call, has no IAM
+ * enforcement but keeps sent mail. A check that names a missing one is skipped with the reason.
  */
 export const availableServices = (h: Health): Set<string> => {
   const set = new Set(Object.entries(h.services ?? {}).filter(([, s]) => /available|running/.test(s)).map(([k]) => k));
